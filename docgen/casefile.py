@@ -1,0 +1,174 @@
+"""A case as a clerk looks at it: facts, history, deadlines, files, linked cases — as of a day.
+
+``show`` and ``list`` use this; the state on a given day comes from replaying the case's events
+(``docgen.workflow.replay``), so ``--as-of`` shows the situation as it stood then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from docgen.models import Case, Deadline, Event, StoredFile, iso
+from docgen.workspace import Workspace
+
+
+@dataclass
+class CaseState:
+    """What replaying the events up to a day gives."""
+
+    status: str
+    deadlines: list[Deadline] = field(default_factory=list)
+    closed_date: dt.date | None = None
+    satisfaction: str | None = None
+    result: str | None = None
+    archive_no: str | None = None
+
+    @property
+    def open_deadlines(self) -> list[Deadline]:
+        return [d for d in self.deadlines if not d.met]
+
+    @property
+    def due_date(self) -> dt.date | None:
+        dates = [d.due_date for d in self.open_deadlines]
+        return min(dates) if dates else None
+
+    def overdue_on(self, day: dt.date) -> bool:
+        return any(d.due_date < day for d in self.open_deadlines)
+
+
+def state_of(ws: Workspace, case: Case, events: list[Event], as_of: dt.date) -> CaseState:
+    try:
+        from docgen.workflow import replay
+    except ImportError:
+        return CaseState(status=case.status, closed_date=case.closed_date,
+                         satisfaction=case.satisfaction, result=case.result,
+                         archive_no=case.archive_no)
+    return replay(ws, case, events, as_of)
+
+
+@dataclass
+class CaseView:
+    case: Case
+    state: CaseState
+    as_of: dt.date
+    events: list[Event] = field(default_factory=list)
+    files: list[StoredFile] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self, brief: bool = False) -> dict[str, Any]:
+        data = self.case.to_json()
+        data.update({
+            "status": self.state.status,
+            "closed_date": iso(self.state.closed_date),
+            "satisfaction": self.state.satisfaction,
+            "result": self.state.result,
+            "archive_no": self.state.archive_no,
+            "archived": bool(self.state.archive_no),
+            "due_date": iso(self.state.due_date),
+            "overdue": self.state.overdue_on(self.as_of),
+            "deadlines": [d.to_json() for d in self.state.deadlines],
+            "as_of": iso(self.as_of),
+        })
+        if brief:
+            data.pop("text")
+            return data
+        data["events"] = [e.to_json() for e in self.events]
+        data["files"] = [f.to_json() for f in self.files]
+        data["links"] = [{"case_no": link["case_no"], "kind": link["kind"], "reason": link["reason"],
+                          "received_date": link["received_date"], "status": link["status"]}
+                         for link in self.links]
+        return data
+
+    def to_line(self) -> str:
+        c, s = self.case, self.state
+        due = f"  期限 {s.due_date}" if s.due_date else ""
+        late = "（超期）" if s.overdue_on(self.as_of) else ""
+        arch = f"  档号 {s.archive_no}" if s.archive_no else ""
+        summary = (c.summary or "")[:30]
+        return (f"{c.case_no}  {c.received_date}  {c.channel}  {s.status}  "
+                f"{c.petitioner.display_name}  {summary}{due}{late}{arch}")
+
+    def to_text(self) -> str:
+        c, s, p = self.case, self.state, self.case.petitioner
+        lines = [f"案件 {c.case_no}（{c.channel}，{s.status}）", ""]
+
+        def row(label: str, value: Any) -> None:
+            if value not in (None, "", [], False):
+                lines.append(f"{label}：{value}")
+
+        row("收到日期", c.received_date)
+        row("来信日期", c.letter_date)
+        row("来信（访）人", p.display_name)
+        if p.id_number:
+            row("身份证号", p.id_number + ("" if p.id_valid is not False else "（校验不通过）"))
+        row("电话", p.phone)
+        row("住址", p.address)
+        row("人数", c.persons if c.persons > 1 else None)
+        row("联名人", "、".join(c.cosigners))
+        row("被反映对象", c.target)
+        row("诉求", c.request)
+        row("类别", "，".join(x for x in (c.category, c.nature, "涉法涉诉" if c.legal else "") if x))
+        row("标记", "、".join(c.flags))
+        row("摘要", c.summary)
+        row("外部编号", c.external_no)
+        row("档号", s.archive_no)
+        row("办结日期", s.closed_date)
+        row("办理结果", s.result)
+        row("满意度", s.satisfaction)
+        if s.deadlines:
+            lines += ["", "期限："]
+            for d in s.deadlines:
+                mark = "已完成" if d.met else ("已超期" if d.due_date < self.as_of else "未到期")
+                lines.append(f"  {d.kind} {d.due_date}（{mark}）— {d.explanation}")
+        if self.events:
+            lines += ["", "办理经过："]
+            for e in self.events:
+                lines.append(f"  {e.date}  {e.kind}  {e.detail}")
+        if self.files:
+            lines += ["", "文件："]
+            for f in self.files:
+                lines.append(f"  {f.kind or f.role}  {f.name}  sha256:{f.sha256[:16]}…")
+        if self.links:
+            lines += ["", "关联案件："]
+            for link in self.links:
+                lines.append(f"  {link['case_no']}（{link['received_date']}，{link['status']}）{link['reason']}")
+        return "\n".join(lines)
+
+
+def case_view(ws: Workspace, case_no: str, as_of: dt.date | None = None) -> CaseView:
+    reg = ws.registry
+    case = reg.get_case(case_no)
+    as_of = as_of or dt.date.today()
+    events = reg.events(case.id, as_of=as_of)
+    return CaseView(case=case, state=state_of(ws, case, events, as_of), as_of=as_of,
+                    events=events,
+                    files=[f for f in reg.files(case.id)
+                           if f.added_date is None or f.added_date <= as_of],
+                    links=reg.links(case.id))
+
+
+def list_views(ws: Workspace, *, status: str | None = None, year: int | None = None,
+               channel: str | None = None, overdue: bool = False, due_within: int | None = None,
+               limit: int | None = None, as_of: dt.date | None = None) -> list[CaseView]:
+    """Cases as of a day; ``status``, ``overdue`` and ``due_within`` apply to that day's state."""
+    reg = ws.registry
+    as_of = as_of or dt.date.today()
+    views = []
+    for case in reg.list_cases(year=year, channel=channel,
+                               where="received_date <= ?", params=(as_of.isoformat(),)):
+        events = reg.events(case.id, as_of=as_of)
+        state = state_of(ws, case, events, as_of)
+        if status and state.status != status:
+            continue
+        if overdue and not state.overdue_on(as_of):
+            continue
+        if due_within is not None:
+            due = state.due_date
+            if due is None or due > as_of + dt.timedelta(days=due_within):
+                continue
+        views.append(CaseView(case=case, state=state, as_of=as_of))
+        if limit and len(views) >= limit:
+            break
+    return views

@@ -1,0 +1,1 @@
+"""The ``docgen`` command line: click commands only; the work is done by library modules."""

@@ -1,0 +1,137 @@
+"""``docgen parse``, ``docgen intake`` and ``docgen visit``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docgen.cli.common import DATE, emit_json, json_option, pass_app, progress, say
+from docgen.errors import DocgenError
+from docgen.models import CHANNELS
+from docgen.registration import Registration
+
+
+def _print_registration(r: Registration) -> None:
+    c = r.case
+    line = f"已登记 {c.case_no}  {c.channel}  {c.petitioner.display_name}"
+    if c.summary:
+        line += f"  {c.summary}"
+    click.echo(line)
+    if c.petitioner.id_valid is False:
+        click.echo(f"  注意：身份证号 {c.petitioner.id_number} 校验不通过，已按原样登记并标记")
+    for p in r.prior_cases:
+        click.echo(f"  关联在先案件 {p.case_no}（{p.received_date}，{p.status}）：{'；'.join(p.reasons)}")
+
+
+@click.command("parse")
+@click.argument("file", type=click.Path(path_type=Path))
+@json_option
+@click.pass_context
+def parse_cmd(ctx, file: Path, as_json: bool) -> None:
+    """提取文件的文字和要素（不登记，不改变任何数据）。"""
+    from docgen.intake.pipeline import parse_file
+    from docgen.workspace import Workspace
+
+    try:  # the office's own category list when run inside a workspace
+        ws = Workspace.open(ctx.obj.home)
+    except DocgenError:
+        ws = None
+    result = parse_file(file, ws)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    f = result.fields.to_json()
+    p = f["petitioner"]
+    src = "OCR 识别" if result.extracted.ocr else "文字层"
+    click.echo(f"文件：{file}（{result.extracted.pages} 页，{src}）")
+    for w in result.extracted.warnings:
+        click.echo(f"提示：{w}")
+    rows = [("来信人", p["name"] or "匿名/未识别"), ("身份证号", p["id_number"]),
+            ("电话", p["phone"]), ("住址", p["address"]), ("来信日期", f["letter_date"]),
+            ("被反映对象", f["target"]), ("诉求", f["request"]), ("类别", f["category"]),
+            ("摘要", f["summary"])]
+    for label, value in rows:
+        click.echo(f"{label}：{value if value else '—'}")
+    if f.get("id_problem"):
+        click.echo(f"注意：{f['id_problem']}")
+    click.echo("—— 全文 ——")
+    click.echo(result.extracted.text)
+
+
+@click.command("intake")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--channel", type=click.Choice(CHANNELS), default="来信", show_default=True,
+              help="来源渠道")
+@click.option("--received", type=DATE, default=None, help="收到日期（默认今天）")
+@click.option("--force", is_flag=True, help="同一文件已登记过时仍再次登记")
+@json_option
+@pass_app
+def intake_cmd(app, files: tuple[Path, ...], channel: str, received, force: bool,
+               as_json: bool) -> None:
+    """登记来信文件（PDF、扫描件、图片、Word、文本），显示登记号和关联的在先案件。"""
+    from docgen.intake.pipeline import AlreadyRegistered, intake_file
+
+    ws = app.ws
+    done, errors, skipped = [], [], []
+    with progress(files, label="登记") as bar:
+        for path in bar:
+            try:
+                done.append(intake_file(ws, path, channel=channel, received=received, force=force))
+            except AlreadyRegistered as exc:
+                skipped.append({"file": str(path), "case_no": exc.case_no, "message": str(exc)})
+            except DocgenError as exc:
+                errors.append({"file": str(path), "message": str(exc)})
+    if as_json:
+        emit_json({"cases": [r.to_json() for r in done], "skipped": skipped, "errors": errors})
+    else:
+        for r in done:
+            _print_registration(r)
+        for s in skipped:
+            click.echo(f"跳过：{s['message']}")
+    for e in errors:
+        say(f"错误：{e['file']}：{e['message']}")
+    if len(files) > 1:
+        say(f"共 {len(files)} 个文件：登记 {len(done)}，跳过 {len(skipped)}，出错 {len(errors)}")
+    if errors:
+        raise SystemExit(1)
+
+
+@click.command("visit")
+@click.option("--name", help="来访人姓名（不填为匿名）")
+@click.option("--id", "id_number", help="身份证号")
+@click.option("--phone", help="联系电话")
+@click.option("--address", help="住址")
+@click.option("--content", help="反映内容")
+@click.option("--persons", type=click.IntRange(min=1), default=None, help="来访人数（≥5 为集体访）")
+@click.option("--visitor", "visitors", multiple=True, help="同来人员姓名（可多次）")
+@click.option("--representative", "representatives", multiple=True, help="集体访代表（可多次）")
+@click.option("--receptionist", help="接谈人")
+@click.option("--answer", help="当场答复意见")
+@click.option("--target", help="被反映对象")
+@click.option("--request", help="诉求")
+@click.option("--category", help="内容分类")
+@click.option("--form", "form_file", type=click.Path(path_type=Path), help="填好的来访登记表（JSON 或 TOML）")
+@click.option("--received", type=DATE, default=None, help="来访日期（默认今天）")
+@json_option
+@pass_app
+def visit_cmd(app, form_file, received, as_json, **options) -> None:
+    """登记来访（命令行填写或读取登记表文件）。"""
+    from docgen.visits import VisitForm, load_visit_form, register_visit
+
+    ws = app.ws
+    form = load_visit_form(form_file) if form_file else VisitForm()
+    for key, value in options.items():
+        if value in (None, ()):
+            continue
+        setattr(form, key, list(value) if isinstance(value, tuple) else value)
+    registration = register_visit(ws, form, received)
+    if as_json:
+        emit_json({"cases": [registration.to_json()], "errors": []})
+    else:
+        _print_registration(registration)
+
+
+def register(group: click.Group) -> None:
+    for cmd in (parse_cmd, intake_cmd, visit_cmd):
+        group.add_command(cmd)

@@ -1,0 +1,66 @@
+"""The ``docgen`` group: global options, error handling and the command modules."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from docgen import __version__
+from docgen.cli.common import AppContext
+from docgen.errors import DocgenError
+
+# One module per group of commands; each exposes register(group).
+COMMAND_MODULES = (
+    "workspace",   # init, demo
+    "intake",      # parse, intake, visit
+    "cases",       # show, list, decide, transfer, close, attach, extend, remind
+    "letters",     # letter, templates
+    "archive",     # archive, verify
+    "search",      # search, similar, index
+    "reports",     # stats, ledger
+)
+
+
+class DocgenGroup(click.Group):
+    """Turns DocgenError into a Chinese message on stderr and its exit code (1, or 3 for verify)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DocgenError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=DocgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", envvar="DOCGEN_HOME", type=click.Path(file_okay=False),
+              help="工作区文件夹（环境变量 DOCGEN_HOME，默认当前文件夹）")
+@click.version_option(__version__, prog_name="docgen")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """docgen — 人大常委会信访室：来信来访登记、公文、期限跟踪、归档与检索。"""
+    ctx.obj = AppContext(home)
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"docgen.cli.{_name}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"docgen.cli.{_name}":
+            raise
+        continue
+    _module.register(cli)
+
+
+def main() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError):
+            pass
+    cli(prog_name="docgen")

@@ -1,0 +1,381 @@
+"""The registry: one SQLite file holding cases, their events, files, links and number sequences.
+
+Every change runs inside ``transaction()`` (BEGIN IMMEDIATE), so two ``docgen`` processes
+registering at the same moment queue for the write lock and never share a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import DocgenError
+from docgen.models import Case, Event, Petitioner, StoredFile, iso, parse_iso
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cases (
+    id INTEGER PRIMARY KEY,
+    case_no TEXT NOT NULL UNIQUE,
+    year INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    received_date TEXT NOT NULL,
+    letter_date TEXT,
+    name TEXT,
+    id_number TEXT,
+    id_valid INTEGER,
+    phone TEXT,
+    address TEXT,
+    target TEXT,
+    request TEXT,
+    category TEXT,
+    nature TEXT,
+    legal INTEGER NOT NULL DEFAULT 0,
+    summary TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    persons INTEGER NOT NULL DEFAULT 1,
+    cosigners TEXT NOT NULL DEFAULT '[]',
+    flags TEXT NOT NULL DEFAULT '[]',
+    external_no TEXT,
+    archive_no TEXT UNIQUE,
+    closed_date TEXT,
+    result TEXT,
+    satisfaction TEXT,
+    extra TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
+    updated_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime'))
+);
+CREATE INDEX IF NOT EXISTS cases_year ON cases(year);
+CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
+CREATE INDEX IF NOT EXISTS cases_id_number ON cases(id_number);
+CREATE INDEX IF NOT EXISTS cases_name ON cases(name);
+CREATE INDEX IF NOT EXISTS cases_external ON cases(external_no);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    date TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    actor TEXT,
+    data TEXT NOT NULL DEFAULT '{}',
+    recorded_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime'))
+);
+CREATE INDEX IF NOT EXISTS events_case ON events(case_id, date, id);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    role TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    added_date TEXT
+);
+CREATE INDEX IF NOT EXISTS files_case ON files(case_id);
+CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
+CREATE TABLE IF NOT EXISTS links (
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    other_id INTEGER NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (case_id, other_id, kind)
+);
+"""
+
+_CASE_COLUMNS = (
+    "case_no", "year", "channel", "status", "received_date", "letter_date", "name", "id_number",
+    "id_valid", "phone", "address", "target", "request", "category", "nature", "legal", "summary",
+    "text", "persons", "cosigners", "flags", "external_no", "archive_no", "closed_date", "result",
+    "satisfaction", "extra",
+)
+
+_CASE_NO = re.compile(r"^\s*(\d{4})\s*[-－—_/]\s*(\d{1,6})\s*$")
+
+
+def normalize_case_no(text: str) -> str:
+    """``2026-7``, ``2026－0007`` → ``2026-0007``; anything else is returned stripped."""
+    m = _CASE_NO.match(text or "")
+    if not m:
+        return (text or "").strip()
+    return f"{m.group(1)}-{int(m.group(2)):04d}"
+
+
+def _bool(v: Any) -> bool | None:
+    return None if v is None else bool(v)
+
+
+class Registry:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=60000")
+            self._depth = 0
+            with self.transaction():
+                for stmt in SCHEMA.split(";"):
+                    if stmt.strip():
+                        self.conn.execute(stmt)
+                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                                  (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as exc:
+            raise DocgenError(f"登记库 {self.path} 无法打开或已损坏：{exc}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- transactions and sequences -------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested calls join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    def next_sequence(self, name: str) -> int:
+        """The next number of a named sequence (``case:2026``, ``doc:交办函:2026``, ...)."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO sequences(name, value) VALUES (?, 1) "
+                      "ON CONFLICT(name) DO UPDATE SET value = value + 1", (name,))
+            return c.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
+
+    def peek_sequence(self, name: str) -> int:
+        row = self.conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else 0
+
+    def set_sequence_at_least(self, name: str, value: int) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT INTO sequences(name, value) VALUES (?, ?) "
+                      "ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
+                      (name, value))
+
+    # --- cases ----------------------------------------------------------------
+    @staticmethod
+    def _case_values(case: Case) -> tuple:
+        p = case.petitioner
+        return (
+            case.case_no, case.received_date.year, case.channel, case.status,
+            iso(case.received_date), iso(case.letter_date), p.name, p.id_number,
+            None if p.id_valid is None else int(p.id_valid), p.phone, p.address, case.target,
+            case.request, case.category, case.nature, int(case.legal), case.summary, case.text,
+            case.persons, json.dumps(case.cosigners, ensure_ascii=False),
+            json.dumps(case.flags, ensure_ascii=False), case.external_no, case.archive_no,
+            iso(case.closed_date), case.result, case.satisfaction,
+            json.dumps(case.extra, ensure_ascii=False),
+        )
+
+    @staticmethod
+    def _row_to_case(row: sqlite3.Row) -> Case:
+        return Case(
+            id=row["id"], case_no=row["case_no"], channel=row["channel"], status=row["status"],
+            received_date=parse_iso(row["received_date"]), letter_date=parse_iso(row["letter_date"]),
+            petitioner=Petitioner(name=row["name"], id_number=row["id_number"],
+                                  id_valid=_bool(row["id_valid"]), phone=row["phone"],
+                                  address=row["address"]),
+            target=row["target"], request=row["request"], category=row["category"],
+            nature=row["nature"], legal=bool(row["legal"]), summary=row["summary"],
+            text=row["text"], persons=row["persons"], cosigners=json.loads(row["cosigners"]),
+            flags=json.loads(row["flags"]), external_no=row["external_no"],
+            archive_no=row["archive_no"], closed_date=parse_iso(row["closed_date"]),
+            result=row["result"], satisfaction=row["satisfaction"], extra=json.loads(row["extra"]),
+        )
+
+    def add_case(self, case: Case) -> Case:
+        """Insert a new case, giving it the next registration number of its received year
+        unless ``case.case_no`` is already set."""
+        with self.transaction() as c:
+            if not case.case_no:
+                year = case.received_date.year
+                while True:
+                    seq = self.next_sequence(f"case:{year}")
+                    case.case_no = f"{year}-{seq:04d}"
+                    if not c.execute("SELECT 1 FROM cases WHERE case_no = ?",
+                                     (case.case_no,)).fetchone():
+                        break
+            placeholders = ",".join("?" * len(_CASE_COLUMNS))
+            try:
+                cur = c.execute(f"INSERT INTO cases({','.join(_CASE_COLUMNS)}) VALUES ({placeholders})",
+                                self._case_values(case))
+            except sqlite3.IntegrityError:
+                raise DocgenError(f"案件编号 {case.case_no} 已存在") from None
+            case.id = cur.lastrowid
+        return case
+
+    def update_case(self, case: Case) -> None:
+        sets = ",".join(f"{col} = ?" for col in _CASE_COLUMNS)
+        with self.transaction() as c:
+            c.execute(f"UPDATE cases SET {sets}, updated_at = datetime('now', 'localtime') "
+                      "WHERE id = ?", (*self._case_values(case), case.id))
+
+    def get_case(self, case_no: str) -> Case:
+        key = normalize_case_no(case_no)
+        row = self.conn.execute("SELECT * FROM cases WHERE case_no = ?", (key,)).fetchone()
+        if row is None and key:
+            row = self.conn.execute("SELECT * FROM cases WHERE external_no = ? OR archive_no = ?",
+                                    (key, key)).fetchone()
+        if row is None:
+            raise DocgenError(f"未找到案件：{case_no}")
+        return self._row_to_case(row)
+
+    def get_case_by_id(self, case_id: int) -> Case:
+        row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            raise DocgenError(f"未找到案件（内部编号 {case_id}）")
+        return self._row_to_case(row)
+
+    def list_cases(self, *, status: str | None = None, year: int | None = None,
+                   channel: str | None = None, limit: int | None = None,
+                   where: str = "", params: tuple = ()) -> list[Case]:
+        clauses, args = [], []
+        if status:
+            clauses.append("status = ?")
+            args.append(status)
+        if year:
+            clauses.append("year = ?")
+            args.append(int(year))
+        if channel:
+            clauses.append("channel = ?")
+            args.append(channel)
+        if where:
+            clauses.append(where)
+            args.extend(params)
+        sql = "SELECT * FROM cases"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY received_date, case_no"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [self._row_to_case(r) for r in self.conn.execute(sql, args)]
+
+    def iter_cases(self, batch: int = 1000) -> Iterator[Case]:
+        last = 0
+        while True:
+            rows = self.conn.execute("SELECT * FROM cases WHERE id > ? ORDER BY id LIMIT ?",
+                                     (last, batch)).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield self._row_to_case(r)
+            last = rows[-1]["id"]
+
+    def count_cases(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+
+    def find_by_external_no(self, external_no: str) -> Case | None:
+        row = self.conn.execute("SELECT * FROM cases WHERE external_no = ?", (external_no,)).fetchone()
+        return self._row_to_case(row) if row else None
+
+    def same_person_candidates(self, *, id_number: str | None, name: str | None) -> list[Case]:
+        """Cases sharing the ID number (or its first 17 characters) or the name."""
+        clauses, args = [], []
+        if id_number:
+            clauses.append("id_number = ? OR (length(id_number) = 18 AND substr(id_number, 1, 17) = ?)")
+            args += [id_number, id_number[:17]]
+        if name:
+            clauses.append("name = ?")
+            args.append(name)
+        if not clauses:
+            return []
+        sql = "SELECT * FROM cases WHERE " + " OR ".join(f"({c})" for c in clauses)
+        return [self._row_to_case(r) for r in self.conn.execute(sql + " ORDER BY received_date", args)]
+
+    # --- events ---------------------------------------------------------------
+    def add_event(self, event: Event) -> Event:
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO events(case_id, kind, date, detail, actor, data) VALUES (?,?,?,?,?,?)",
+                (event.case_id, event.kind, iso(event.date), event.detail, event.actor,
+                 json.dumps(event.data, ensure_ascii=False)))
+            event.id = cur.lastrowid
+            event.recorded_at = c.execute("SELECT recorded_at FROM events WHERE id = ?",
+                                          (event.id,)).fetchone()[0]
+        return event
+
+    def events(self, case_id: int, as_of: dt.date | None = None) -> list[Event]:
+        sql = "SELECT * FROM events WHERE case_id = ?"
+        args: list[Any] = [case_id]
+        if as_of:
+            sql += " AND date <= ?"
+            args.append(iso(as_of))
+        sql += " ORDER BY date, id"
+        return [Event(id=r["id"], case_id=r["case_id"], kind=r["kind"], date=parse_iso(r["date"]),
+                      detail=r["detail"], actor=r["actor"], data=json.loads(r["data"]),
+                      recorded_at=r["recorded_at"])
+                for r in self.conn.execute(sql, args)]
+
+    # --- files ----------------------------------------------------------------
+    def add_file(self, f: StoredFile) -> StoredFile:
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO files(case_id, role, kind, name, path, sha256, size, added_date) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (f.case_id, f.role, f.kind, f.name, f.path, f.sha256, f.size, iso(f.added_date)))
+            f.id = cur.lastrowid
+        return f
+
+    def update_file_path(self, file_id: int, path: str) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE files SET path = ? WHERE id = ?", (path, file_id))
+
+    @staticmethod
+    def _row_to_file(r: sqlite3.Row) -> StoredFile:
+        return StoredFile(id=r["id"], case_id=r["case_id"], role=r["role"], kind=r["kind"],
+                          name=r["name"], path=r["path"], sha256=r["sha256"], size=r["size"],
+                          added_date=parse_iso(r["added_date"]))
+
+    def files(self, case_id: int) -> list[StoredFile]:
+        rows = self.conn.execute("SELECT * FROM files WHERE case_id = ? ORDER BY id", (case_id,))
+        return [self._row_to_file(r) for r in rows]
+
+    def find_original_by_sha(self, sha256: str) -> tuple[StoredFile, str] | None:
+        """An incoming original with this digest, and the number of its case."""
+        row = self.conn.execute(
+            "SELECT files.*, cases.case_no FROM files JOIN cases ON cases.id = files.case_id "
+            "WHERE files.sha256 = ? AND files.role = 'original' LIMIT 1", (sha256,)).fetchone()
+        return (self._row_to_file(row), row["case_no"]) if row else None
+
+    # --- links between cases --------------------------------------------------
+    def link(self, case_id: int, other_id: int, reason: str, kind: str = "related") -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO links(case_id, other_id, kind, reason) VALUES (?,?,?,?)",
+                      (case_id, other_id, kind, reason))
+
+    def links(self, case_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT links.kind, links.reason, links.other_id, cases.case_no, cases.received_date, "
+            "cases.status, cases.summary FROM links JOIN cases ON cases.id = links.other_id "
+            "WHERE links.case_id = ? ORDER BY cases.received_date", (case_id,))
+        return [dict(r) for r in rows]
+
+    def linked_case_ids(self, kind: str) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT case_id FROM links WHERE kind = ?",
+                                                 (kind,))}

@@ -1,0 +1,157 @@
+"""The workspace: a folder with ``docgen.toml``, the registry, case files, archive/ and index/.
+
+``--home DIR`` (env ``DOCGEN_HOME``, default: the current directory) selects it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import DocgenError
+from docgen.fileio import atomic_write_text
+
+CONFIG_NAME = "docgen.toml"
+REGISTRY_NAME = "registry.sqlite"
+
+DEFAULT_CONFIG = """\
+# docgen 工作区配置（可用记事本编辑，保存为 UTF-8）
+
+[office]
+name = "示例县人大常委会"              # 发文机关（公函抬头）
+short_name = "示例县人大"
+office_name = "示例县人大常委会信访室"    # 承办部门
+doc_prefix = "示人大信"                # 发文字号前缀：示人大信〔2026〕1号
+contact = "信访室"                      # 联系人
+phone = "0000-0000000"                  # 联系电话
+address = ""                            # 通信地址
+
+[deadlines]
+profile = "national"        # national / zhejiang / henan / shanghai，或 rules/deadline_profiles.toml 中自定义
+# 工作区内的 rules/holidays.toml、rules/deadline_profiles.toml 若存在，覆盖内置数据
+
+[visits]
+group_threshold = 5         # 集体访人数（≥ 该值）
+
+[archive]
+fonds = "Z001"              # 全宗号
+category_code = "WS"        # 门类代码
+org_code = "XF"             # 机构（问题）代码
+# 保管期限：重大（集体访、领导批办、重点督办）永久；交办/转办有结果 D30；其余 D10
+retention_major = "Y"
+retention_assigned = "D30"
+retention_default = "D10"
+arranger = ""               # 整理人
+checker = ""                # 检查人
+
+[search]
+engine = "auto"             # auto / whoosh / tantivy
+
+[privacy]
+mask_exports = true         # 台账导出、报表中遮蔽身份证号和电话
+"""
+
+
+@dataclass
+class Workspace:
+    root: Path
+    config: dict[str, Any] = field(default_factory=dict)
+
+    # --- finding and creating -------------------------------------------------
+    @staticmethod
+    def resolve_home(home: str | os.PathLike | None) -> Path:
+        if home is None:
+            home = os.environ.get("DOCGEN_HOME") or os.getcwd()
+        return Path(home).expanduser().resolve()
+
+    @classmethod
+    def open(cls, home: str | os.PathLike | None = None) -> Workspace:
+        root = cls.resolve_home(home)
+        cfg = root / CONFIG_NAME
+        if not cfg.is_file():
+            raise DocgenError(f"{root} 不是 docgen 工作区（缺少 {CONFIG_NAME}），请先运行 docgen init")
+        try:
+            config = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise DocgenError(f"配置文件 {cfg} 格式有误：{exc}") from None
+        defaults = tomllib.loads(DEFAULT_CONFIG)
+        for section, values in defaults.items():
+            config.setdefault(section, {})
+            for key, value in values.items():
+                config[section].setdefault(key, value)
+        return cls(root=root, config=config)
+
+    @classmethod
+    def init(cls, home: str | os.PathLike | None = None) -> tuple[Workspace, bool]:
+        """Create the workspace (idempotent). Returns (workspace, created)."""
+        root = cls.resolve_home(home)
+        if root.exists() and not root.is_dir():
+            raise DocgenError(f"{root} 已存在且不是文件夹")
+        root.mkdir(parents=True, exist_ok=True)
+        cfg = root / CONFIG_NAME
+        created = not cfg.exists()
+        if created:
+            atomic_write_text(cfg, DEFAULT_CONFIG)
+        ws = cls.open(root)
+        for d in (ws.archive_dir, ws.index_dir, ws.files_dir, ws.output_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        ws.registry  # creates the schema
+        return ws, created
+
+    # --- paths ---------------------------------------------------------------
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def registry_path(self) -> Path:
+        return self.root / REGISTRY_NAME
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def files_dir(self) -> Path:
+        """Working files of cases (originals, attachments, generated documents)."""
+        return self.root / "files"
+
+    @property
+    def output_dir(self) -> Path:
+        """Default place for documents written without ``-o``."""
+        return self.root / "output"
+
+    @property
+    def templates_dir(self) -> Path:
+        """Office overrides of the built-in templates (same file names)."""
+        return self.root / "templates"
+
+    @property
+    def rules_dir(self) -> Path:
+        """Office overrides of holidays, deadline profiles and categories."""
+        return self.root / "rules"
+
+    def case_dir(self, case_no: str) -> Path:
+        year = case_no.split("-", 1)[0]
+        return self.files_dir / year / case_no
+
+    def rule_file(self, name: str) -> Path | None:
+        path = self.rules_dir / name
+        return path if path.is_file() else None
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.config.get(name, {})
+
+    @cached_property
+    def registry(self):
+        from docgen.registry import Registry
+
+        return Registry(self.registry_path)
