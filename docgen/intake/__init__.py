@@ -1,0 +1,1 @@
+"""Intake: incoming files to text (extract, OCR), and text to the fields of a case."""

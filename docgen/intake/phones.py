@@ -1,0 +1,90 @@
+"""Phone numbers: mobile ``1[3-9]\\d{9}`` and landline ``0\\d{2,3}-\\d{7,8}``, normalised.
+
+Mobiles are kept as 11 digits (``13800138000``); landlines as ``区号-号码`` (``0571-88001234``).
+Area codes are three digits for 010 and 02x, four digits for every other code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docgen.intake.idnumber import find_id_numbers, fold_width
+
+
+@dataclass(frozen=True)
+class PhoneMatch:
+    """A phone number found in text; ``start``/``end`` index the text as given."""
+
+    start: int
+    end: int
+    raw: str
+    number: str          # normalised
+    mobile: bool
+    labelled: bool       # 电话/手机/联系方式 written just before it
+
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{9,11}")
+
+
+def _split_landline(digits: str) -> str | None:
+    area_len = 3 if digits.startswith(("010", "02")) else 4
+    local = digits[area_len:]
+    if 7 <= len(local) <= 8 and local[0] not in "01":
+        return f"{digits[:area_len]}-{local}"
+    return None
+
+
+def normalize_phone(s: str) -> str | None:
+    """``+86 138-0013-8000`` → ``13800138000``; ``(0571) 8800 1234`` → ``0571-88001234``;
+    anything that is not a phone number → None."""
+    digits = re.sub(r"[\s\-()（）.]", "", fold_width(s))
+    if digits.startswith("+"):
+        digits = digits[1:]
+        if not digits.startswith("86"):
+            return None
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not digits.isdigit():
+        return None
+    if _MOBILE.fullmatch(digits):
+        return digits
+    if _LANDLINE.fullmatch(digits):
+        return _split_landline(digits)
+    return None
+
+
+_PREFIX = r"(?:(?:\+|00)86[ \-]?)?"
+# Mobile: 11 digits, a single space or hyphen allowed between any two (OCR, "138 0013 8000").
+_MOBILE_IN_TEXT = r"1[3-9](?:[ \-]?\d){9}"
+# Landline: area code, optional bracket/hyphen/space, 7-8 digits (one inner space or hyphen).
+_LANDLINE_IN_TEXT = r"\(?0\d{2,3}\)?[ \-]?[2-9]\d{2,3}[ \-]?\d{4}"
+_PHONE_RE = re.compile(
+    rf"(?<![\d+])(?:{_PREFIX}{_MOBILE_IN_TEXT}|{_LANDLINE_IN_TEXT})(?![\d])"
+)
+_LABEL = re.compile(r"(电\s*话|手\s*机|联\s*系\s*方\s*式|联\s*系\s*号\s*码|tel|Tel|TEL|座\s*机)")
+
+
+def find_phones(text: str) -> list[PhoneMatch]:
+    """All phone numbers in ``text`` in order, never a piece of an ID number or a longer
+    digit run (bank account, case number)."""
+    folded = fold_width(text)
+    id_spans = [(m.start, m.end) for m in find_id_numbers(text)]
+    found: list[PhoneMatch] = []
+    for m in _PHONE_RE.finditer(folded):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in id_spans):
+            continue
+        # A digit group continuing after a space is a longer number, not a phone.
+        if re.match(r"[ \-]\d", folded[end:end + 2]) and re.search(r"[ \-]", m.group(0)):
+            continue
+        number = normalize_phone(m.group(0))
+        if number is None:
+            continue
+        labelled = bool(_LABEL.search(folded, max(0, start - 12), start))
+        found.append(PhoneMatch(start, end, text[start:end], number, len(number) == 11,
+                                labelled))
+    return found
