@@ -15,7 +15,8 @@ from docgen.errors import DocgenError
 COMMAND_MODULES = (
     "workspace",   # init, demo
     "intake",      # parse, intake, visit
-    "cases",       # show, list, decide, transfer, close, attach, extend, remind
+    "cases",       # show, list
+    "workflow",    # decide, transfer, close, attach, extend, remind, reopen
     "letters",     # letter, templates
     "archive",     # archive, verify
     "search",      # search, similar, index
