@@ -1,0 +1,62 @@
+"""The SQLite registry: numbers, transactions, events, files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from docgen.errors import DocgenError
+from docgen.models import Case, Event, Petitioner
+from docgen.registry import Registry, normalize_case_no
+
+
+def _case(received=dt.date(2026, 3, 1), **kw) -> Case:
+    return Case(case_no="", channel="来信", received_date=received, **kw)
+
+
+def test_registration_numbers_are_per_year_and_continuous(tmp_path):
+    reg = Registry(tmp_path / "r.sqlite")
+    numbers = [reg.add_case(_case(dt.date(y, 5, 1))).case_no for y in (2025, 2026, 2026, 2025)]
+    assert numbers == ["2025-0001", "2026-0001", "2026-0002", "2025-0002"]
+
+
+def test_case_round_trips_with_all_fields(tmp_path):
+    reg = Registry(tmp_path / "r.sqlite")
+    case = reg.add_case(_case(petitioner=Petitioner("张三", "11010519491231002X", True,
+                                                    "13800138000", "某镇某村"),
+                              target="某镇人民政府", cosigners=["李四"], flags=["集体访"],
+                              extra={"visit": {"receptionist": "黄主任"}}, text="<&>\x07"))
+    again = reg.get_case(case.case_no)
+    assert again == case
+
+
+def test_case_numbers_are_found_however_typed(tmp_path):
+    reg = Registry(tmp_path / "r.sqlite")
+    reg.add_case(_case())
+    assert reg.get_case("2026-1").case_no == "2026-0001"
+    assert normalize_case_no(" 2026－0001 ") == "2026-0001"
+
+
+def test_unknown_case_is_a_user_error(tmp_path):
+    reg = Registry(tmp_path / "r.sqlite")
+    with pytest.raises(DocgenError, match="未找到案件"):
+        reg.get_case("2026-0099")
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path):
+    reg = Registry(tmp_path / "r.sqlite")
+    with pytest.raises(RuntimeError), reg.transaction():
+        case = reg.add_case(_case())
+        reg.add_event(Event(case_id=case.id, kind="登记", date=case.received_date))
+        raise RuntimeError("crash in the middle")
+    assert reg.count_cases() == 0
+    assert reg.add_case(_case()).case_no == "2026-0001"   # the number was not used up
+
+
+def test_events_as_of_a_day_ignore_later_ones(tmp_path):
+    reg = Registry(tmp_path / "r.sqlite")
+    case = reg.add_case(_case())
+    for day in (1, 10, 20):
+        reg.add_event(Event(case_id=case.id, kind="测试", date=dt.date(2026, 3, day)))
+    assert len(reg.events(case.id, as_of=dt.date(2026, 3, 10))) == 2
