@@ -27,7 +27,7 @@ class DateMatch:
 
 
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "O": 0, "o": 0, "Ο": 0, "0": 0,
-             "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+             "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR_CHARS = "0-9〇零○OoΟ一二三四五六七八九"
 _NUM_CN = "一二三四五六七八九十"
 
@@ -47,8 +47,8 @@ _NUMERIC = re.compile(r"(?<![\d.\-/])(?P<y>\d{4})(?P<sep>[./\-])(?P<m>\d{1,2})(?
                       r"(?![\d])(?!\.\d)")
 
 
-def _cn_number(s: str) -> int | None:
-    """一 … 三十一, 十二, 廿三, 卅; Arabic digits too."""
+def cn_number(s: str) -> int | None:
+    """A number written 一 … 九十九 (also 廿三, 卅) or in Arabic digits; None if it is not one."""
     if s.isdigit():
         return int(s)
     s = s.replace("廿", "二十").replace("卅", "三十")
@@ -82,8 +82,8 @@ def _from_ymd(m: re.Match[str], text: str, today: dt.date) -> DateMatch | None:
         return DateMatch(m.start(), m.end(), raw, None, True)
     if y_raw is None:
         return None   # "5月23日" alone: no year, not enough to be the date of anything
-    return _solar(m, raw, _year(y_raw, today), {"元": 1}.get(m_raw) or _cn_number(m_raw),
-                  _cn_number(d_raw))
+    return _solar(m, raw, _year(y_raw, today), {"元": 1}.get(m_raw) or cn_number(m_raw),
+                  cn_number(d_raw))
 
 
 def _from_numeric(m: re.Match[str], text: str, today: dt.date) -> DateMatch | None:

@@ -1,0 +1,179 @@
+"""Suggest a case's category, nature, 涉法涉诉 flag and type of body complained about.
+
+The lists and keywords live in an editable TOML file (``docgen/data/categories.toml``; an
+office copies it to ``<workspace>/rules/categories.toml`` and edits it). A suggestion is only
+a suggestion: it comes with the reasons a clerk can check, and nothing is suggested when no
+keyword matched.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.errors import DocgenError
+
+BUILTIN_RULES = Path(__file__).parent / "data" / "categories.toml"
+_MAX_COUNT = 3          # one word repeated many times should not drown every other word
+_STRONG_WEIGHT = 3
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One category with its keywords."""
+
+    name: str
+    keywords: tuple[str, ...] = ()
+    strong: tuple[str, ...] = ()
+
+    def hits(self, text: str) -> tuple[int, list[str]]:
+        """Score of ``text`` and the words that gave it, like ``拆迁×2``."""
+        score, words = 0, []
+        for weight, group in ((_STRONG_WEIGHT, self.strong), (1, self.keywords)):
+            for word in group:
+                n = min(text.count(word), _MAX_COUNT)
+                if n:
+                    score += weight * n
+                    words.append(f"{word}×{n}" if n > 1 else word)
+        return score, words
+
+
+@dataclass(frozen=True)
+class CategoryRules:
+    """The editable lists of STANDARDS §2 with their keyword rules."""
+
+    nature: tuple[Rule, ...]
+    category: tuple[Rule, ...]
+    target_type: tuple[Rule, ...]
+    legal_keywords: tuple[str, ...] = ()
+    legal_threshold: int = 2
+    legal_target_types: tuple[str, ...] = ()
+    source: Path | None = None
+
+    @property
+    def categories(self) -> list[str]:
+        return [r.name for r in self.category]
+
+    @property
+    def natures(self) -> list[str]:
+        return [r.name for r in self.nature]
+
+    @property
+    def target_types(self) -> list[str]:
+        return [r.name for r in self.target_type]
+
+
+@dataclass
+class Suggestion:
+    category: str | None
+    nature: str | None
+    legal: bool
+    target_type: str | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def _words(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise DocgenError(f"分类规则文件中 {where} 应为非空字符串的列表")
+    return tuple(value)
+
+
+def _rules(data: dict, key: str, path: Path) -> tuple[Rule, ...]:
+    entries = data.get(key, [])
+    if not isinstance(entries, list) or not entries:
+        raise DocgenError(f"分类规则文件 {path} 缺少 [[{key}]] 类别列表")
+    rules, seen = [], set()
+    for i, entry in enumerate(entries, 1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise DocgenError(f"分类规则文件 {path} 中第 {i} 个 [[{key}]] 没有 name")
+        if name in seen:
+            raise DocgenError(f"分类规则文件 {path} 中 [[{key}]] 类别“{name}”重复")
+        seen.add(name)
+        rules.append(Rule(name.strip(), _words(entry.get("keywords"), f"{key}“{name}”.keywords"),
+                          _words(entry.get("strong"), f"{key}“{name}”.strong")))
+    return tuple(rules)
+
+
+def load_category_rules(path: Path | None = None) -> CategoryRules:
+    """Rules from ``path`` (a workspace's edited copy) or, when None, the built-in file."""
+    path = Path(path) if path is not None else BUILTIN_RULES
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise DocgenError(f"找不到分类规则文件：{path}") from None
+    except UnicodeDecodeError:
+        raise DocgenError(f"分类规则文件 {path} 不是 UTF-8 编码") from None
+    except tomllib.TOMLDecodeError as err:
+        raise DocgenError(f"分类规则文件 {path} 格式有误：{err}") from None
+    legal = data.get("legal", {})
+    threshold = legal.get("threshold", 2)
+    if not isinstance(threshold, int) or threshold < 1:
+        raise DocgenError(f"分类规则文件 {path} 中 legal.threshold 应为正整数")
+    return CategoryRules(
+        nature=_rules(data, "nature", path),
+        category=_rules(data, "category", path),
+        target_type=_rules(data, "target_type", path),
+        legal_keywords=_words(legal.get("keywords"), "legal.keywords"),
+        legal_threshold=threshold,
+        legal_target_types=_words(legal.get("target_types"), "legal.target_types"),
+        source=path,
+    )
+
+
+def _best(rules: tuple[Rule, ...], text: str, label: str,
+          reasons: list[str]) -> str | None:
+    best_name, best_score, best_words = None, 0, []
+    for rule in rules:
+        score, words = rule.hits(text)
+        if score > best_score:     # strict: ties keep the earlier entry of the list
+            best_name, best_score, best_words = rule.name, score, words
+    if best_name:
+        reasons.append(f"{label}“{best_name}”：{'、'.join(best_words)}")
+    return best_name
+
+
+def classify_target(target: str, rules: CategoryRules) -> str | None:
+    """Type of a named body (某某镇人民政府 → 乡镇): the first type whose keyword it contains."""
+    for rule in rules.target_type:
+        if any(w in target for w in rule.strong + rule.keywords):
+            return rule.name
+    return None
+
+
+def suggest(text: str, rules: CategoryRules | None = None, *,
+            target: str | None = None) -> Suggestion:
+    """Suggested category, nature, 涉法涉诉 flag and target type for a letter's text.
+
+    ``target`` is the body complained about when it is known (see ``intake.fields``); the
+    target type is only suggested from it, never from words elsewhere in the letter.
+    """
+    rules = rules or default_rules()
+    reasons: list[str] = []
+    category = _best(rules.category, text, "内容分类", reasons)
+    nature = _best(rules.nature, text, "性质", reasons)
+    target_type = classify_target(target, rules) if target else None
+    if target_type:
+        reasons.append(f"被反映对象类型“{target_type}”：{target}")
+    legal_words = [w for w in rules.legal_keywords if w in text]
+    legal = len(legal_words) >= rules.legal_threshold or target_type in rules.legal_target_types
+    if legal:
+        why = "、".join(legal_words) if legal_words else f"被反映对象为{target_type}"
+        reasons.append(f"涉法涉诉：{why}")
+    if not category and not nature:
+        reasons.append("未命中任何分类关键词，请人工分类")
+    return Suggestion(category, nature, legal, target_type, reasons)
+
+
+_DEFAULT: CategoryRules | None = None
+
+
+def default_rules() -> CategoryRules:
+    """The built-in rules, read once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_category_rules(None)
+    return _DEFAULT
