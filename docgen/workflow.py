@@ -1,0 +1,839 @@
+"""The case workflow: the steps a case goes through, their deadlines, and replaying them.
+
+A case's history is its events. ``replay`` turns the events up to a day into the state of that
+day (status, deadlines, closure, 档号); it is the truth for ``--as-of``. The case row keeps a
+cache of the latest state (status, closed_date, result, satisfaction) so that plain queries stay
+cheap; every command here rewrites that cache in the same transaction as its event.
+
+The steps (PRODUCT C3, STANDARDS §2)::
+
+    登记 → 拟办 / 批示 → 交办 | 转送 | 答复 | 告知 | 不予受理 | 存档备查
+         交办 → 收到结果 (via attach --kind 办理结果报告) → 办结 (满意/基本满意/不满意/未回访)
+         延期 moves the 交办 deadline (capped by the profile); 复查 / 复核 reopen a closed case.
+
+A command checks its event by replaying the history with the new event inserted at its date, in
+strict mode from that event on: an illegal step (closing a closed case, routing a closed case,
+extending past the cap, ...) raises ``DocgenError`` before anything is written. Replaying for
+display is lenient: a step that makes no sense where it stands (an imported history, say) is
+skipped rather than failing ``show``.
+
+English names for the Chinese steps: 交办 = assign, 转送 = forward, 答复 = reply, 告知 = notify,
+不予受理 = reject, 存档备查 = file, 延期 = extend, 催办 = remind, 督办 = supervise, 办结 = close.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from docgen import deadlines as dl
+from docgen.casefile import CaseState
+from docgen.errors import DocgenError
+from docgen.holidays import HolidayCalendar
+from docgen.models import (
+    FILE_ATTACHMENT,
+    SATISFACTION,
+    STATUS_ANSWERED,
+    STATUS_ASSIGNED,
+    STATUS_CLOSED,
+    STATUS_FILED,
+    STATUS_FORWARDED,
+    STATUS_NOTIFIED,
+    STATUS_REGISTERED,
+    STATUS_REJECTED,
+    STATUS_REPORTED,
+    Case,
+    Deadline,
+    Event,
+    StoredFile,
+    iso,
+)
+from docgen.workspace import Workspace
+
+# --- event kinds (Event.kind, Chinese as clerks write them) -----------------------------------
+EV_REGISTER = "登记"
+EV_PROPOSAL = "拟办"
+EV_INSTRUCTION = "批示"
+EV_ASSIGN = "交办"
+EV_FORWARD = "转送"
+EV_REPLY = "答复"
+EV_NOTIFY = "告知"
+EV_REJECT = "不予受理"
+EV_FILE = "存档备查"
+EV_RESULT = "收到结果"
+EV_ATTACH = "附件"
+EV_EXTEND = "延期"
+EV_CLOSE = "办结"
+EV_REVIEW = "复查"
+EV_RECHECK = "复核"
+EV_REMIND = "催办"
+EV_SUPERVISE_LETTER = "督办"
+EV_SUPERVISE = "重点督办"
+EV_FLAG = "标记"
+EV_ARCHIVE = "归档"
+
+# Routing decisions and the status each leads to.
+ROUTE_STATUS = {
+    EV_ASSIGN: STATUS_ASSIGNED,
+    EV_FORWARD: STATUS_FORWARDED,
+    EV_REPLY: STATUS_ANSWERED,
+    EV_NOTIFY: STATUS_NOTIFIED,
+    EV_REJECT: STATUS_REJECTED,
+    EV_FILE: STATUS_FILED,
+}
+ROUTE_MODES = (EV_ASSIGN, EV_FORWARD)
+REVIEW_KINDS = (EV_REVIEW, EV_RECHECK)
+
+# Kinds of material ``attach`` accepts; a result report marks the 交办 as answered.
+ATTACH_RESULT = "办理结果报告"
+ATTACH_KINDS = (ATTACH_RESULT, "答复意见", "其他")
+
+FLAG_SUPERVISED = "重点督办"
+FLAGS = ("重复信访", "越级", "集体访", "涉法涉诉", FLAG_SUPERVISED, "积案")
+
+NATURE_ACCUSATION = "检举控告"
+
+# Deadline kinds as shown (models.Deadline.kind).
+DL_ROUTE = dl.STEP_KINDS["route"]      # 转送交办期限
+DL_ASSIGN = dl.STEP_KINDS["assign"]    # 交办办理期限
+DL_REVIEW = dl.STEP_KINDS["review"]    # 复查复核期限
+
+FAR_FUTURE = dt.date.max
+
+
+# --- rules: profile and holiday calendar, cached per workspace --------------------------------
+
+@dataclass
+class Rules:
+    profile: dl.Profile
+    calendar: HolidayCalendar
+
+
+_RULES_CACHE: dict[tuple, Rules] = {}
+
+
+def rules_for(ws: Workspace) -> Rules:
+    """The workspace's deadline profile and holiday calendar (shipped data + ``rules/`` files).
+
+    Cached by file modification times, so editing a rule file recomputes open deadlines on the
+    next command while ``list`` over thousands of cases reads the files once.
+    """
+    files = [ws.rule_file("holidays.toml"), ws.rule_file("deadline_profiles.toml")]
+    name = ws.section("deadlines").get("profile") or dl.DEFAULT_PROFILE
+    key = (str(ws.root), name, *((str(f), f.stat().st_mtime_ns) if f else None for f in files))
+    rules = _RULES_CACHE.get(key)
+    if rules is None:
+        calendar = HolidayCalendar.load([f for f in files[:1] if f])
+        profiles = dl.load_profiles([f for f in files[1:] if f])
+        rules = Rules(profile=dl.select_profile(profiles, name), calendar=calendar)
+        _RULES_CACHE[key] = rules
+    return rules
+
+
+# --- the state machine ------------------------------------------------------------------------
+
+@dataclass
+class _Assignment:
+    """The current 交办 (or 复查/复核) period and its extensions."""
+
+    step: dl.Step
+    due: dl.Due
+    kind: str                      # Deadline kind: 交办办理期限 / 复查复核期限
+    extended: int = 0
+    deadline: Deadline | None = None
+
+    def refresh(self) -> None:
+        if self.deadline is None:
+            self.deadline = self.due.to_deadline(self.kind)
+        else:
+            self.deadline.due_date = self.due.date
+            self.deadline.explanation = self.due.full_explanation()
+
+
+@dataclass
+class _Machine:
+    """Replays events one by one; ``strict`` turns a senseless step into a DocgenError."""
+
+    case: Case
+    rules: Rules
+    status: str = STATUS_REGISTERED
+    deadlines: list[Deadline] = field(default_factory=list)
+    route_deadline: Deadline | None = None
+    assignment: _Assignment | None = None
+    route_mode: str | None = None
+    closed_date: dt.date | None = None
+    satisfaction: str | None = None
+    result: str | None = None
+    archive_no: str | None = None
+    status_before_close: str | None = None
+    reviews: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        step = self.rules.profile.steps.get("route")
+        if step is not None:
+            due = dl.due_date(self.case.received_date, step.days, step.unit, self.rules.calendar,
+                              start_label=dl.START_LABELS["route"])
+            self.route_deadline = due.to_deadline(DL_ROUTE)
+            self.deadlines.append(self.route_deadline)
+            self.warnings += due.warnings
+
+    @property
+    def closed(self) -> bool:
+        return self.status == STATUS_CLOSED
+
+    def state(self) -> CaseState:
+        return CaseState(status=self.status, deadlines=self.deadlines, closed_date=self.closed_date,
+                         satisfaction=self.satisfaction, result=self.result,
+                         archive_no=self.archive_no)
+
+    # -- one event ---------------------------------------------------------------------------
+    def apply(self, ev: Event, strict: bool) -> None:
+        handler = _HANDLERS.get(ev.kind)
+        if handler is None:
+            return
+        try:
+            handler(self, ev)
+        except _Illegal as exc:
+            if strict:
+                raise DocgenError(str(exc)) from None
+
+    def _not_closed(self, what: str) -> None:
+        if self.closed:
+            raise _Illegal(f"案件 {self.case.case_no} 已于 {self.closed_date} 办结，不能{what}"
+                           "（如需复查、复核，请先用 docgen reopen 重新办理）")
+
+    def on_route(self, ev: Event) -> None:
+        self._not_closed(ev.kind)
+        if ev.kind in ROUTE_MODES and not str(ev.data.get("to") or "").strip():
+            raise _Illegal(f"{ev.kind}需要指明承办单位（--to）")
+        if self.route_deadline is not None:
+            self.route_deadline.met = True
+        # A new routing replaces an earlier one that is still running (e.g. a body objected to a
+        # misrouted matter): the earlier 交办 period is no longer open on the office's side.
+        if self.assignment is not None and self.assignment.deadline and not self.assignment.deadline.met:
+            self.assignment.deadline.met = True
+            self.assignment.deadline.explanation += f"；{ev.date} 改为{ev.kind}，本期限不再计"
+        self.assignment = None
+        self.route_mode = ev.kind
+        self.status = ROUTE_STATUS[ev.kind]
+        if ev.kind == EV_ASSIGN:
+            base = self.rules.profile.step("assign")
+            days = ev.data.get("days") or base.days
+            step = replace(base, days=int(days))
+            due = dl.due_date(ev.date, step.days, step.unit, self.rules.calendar,
+                              start_label=dl.START_LABELS["assign"])
+            self._start_period(step, due, DL_ASSIGN)
+
+    def _start_period(self, step: dl.Step, due: dl.Due, kind: str) -> None:
+        self.assignment = _Assignment(step=step, due=due, kind=kind)
+        self.assignment.refresh()
+        self.deadlines.append(self.assignment.deadline)
+        self.warnings += [w for w in due.warnings if w not in self.warnings]
+
+    def on_result(self, ev: Event) -> None:
+        if self.closed:
+            return      # late material for a closed case: kept, changes nothing
+        if self.assignment is not None and self.assignment.deadline:
+            self.assignment.deadline.met = True
+        self.status = STATUS_REPORTED
+
+    def on_extend(self, ev: Event) -> None:
+        self._not_closed("延期")
+        a = self.assignment
+        if a is None:
+            raise _Illegal(f"案件 {self.case.case_no} 没有正在计算的交办期限（{self.status}），不能延期")
+        if a.deadline is not None and a.deadline.met:
+            raise _Illegal(f"案件 {self.case.case_no} 已收到办理结果，无需延期")
+        days = int(ev.data.get("days") or 0)
+        try:
+            a.due = dl.extend(a.due, days, a.step, already_extended=a.extended)
+        except DocgenError as exc:
+            raise _Illegal(f"案件 {self.case.case_no} 不能延期：{exc}") from None
+        a.extended += days
+        a.refresh()
+
+    def on_close(self, ev: Event) -> None:
+        if self.closed:
+            raise _Illegal(f"案件 {self.case.case_no} 已于 {self.closed_date} 办结，不能重复办结")
+        self.status_before_close = self.status
+        self.status = STATUS_CLOSED
+        self.closed_date = ev.date
+        self.result = ev.data.get("result") or ev.detail or None
+        self.satisfaction = ev.data.get("satisfaction")
+        for d in self.deadlines:
+            d.met = True
+
+    def on_reopen(self, ev: Event) -> None:
+        if not self.closed:
+            raise _Illegal(f"案件 {self.case.case_no} 尚未办结（{self.status}），不能{ev.kind}")
+        if EV_RECHECK in self.reviews:
+            raise _Illegal(f"案件 {self.case.case_no} 已经复核，同一事项不再受理复查、复核")
+        if ev.kind == EV_REVIEW and EV_REVIEW in self.reviews:
+            raise _Illegal(f"案件 {self.case.case_no} 已经复查过，再次请求应为复核")
+        if ev.kind == EV_RECHECK and EV_REVIEW not in self.reviews:
+            raise _Illegal(f"案件 {self.case.case_no} 尚未复查，不能直接复核")
+        self.reviews.append(ev.kind)
+        self.status = self.status_before_close or STATUS_REGISTERED
+        self.closed_date = None
+        self.result = None
+        self.satisfaction = None
+        step = self.rules.profile.steps.get("review")
+        if step is not None:
+            due = dl.due_date(ev.date, step.days, step.unit, self.rules.calendar,
+                              start_label=f"{ev.kind}申请日")
+            self._start_period(step, due, DL_REVIEW)
+
+    def on_follow_up(self, ev: Event) -> None:
+        self._not_closed(ev.kind)
+        if self.assignment is None or self.assignment.kind != DL_ASSIGN:
+            raise _Illegal(f"案件 {self.case.case_no} 没有交办，不能{ev.kind}")
+
+    def on_note(self, ev: Event) -> None:
+        if ev.kind in (EV_PROPOSAL, EV_INSTRUCTION):
+            self._not_closed(f"再作{ev.kind}")
+
+    def on_archive(self, ev: Event) -> None:
+        self.archive_no = ev.data.get("archive_no") or self.archive_no
+
+
+class _Illegal(Exception):
+    """A step that cannot happen where the case stands."""
+
+
+_HANDLERS: dict[str, Callable[[_Machine, Event], None]] = {
+    **{k: _Machine.on_route for k in ROUTE_STATUS},
+    EV_RESULT: _Machine.on_result,
+    EV_EXTEND: _Machine.on_extend,
+    EV_CLOSE: _Machine.on_close,
+    EV_REVIEW: _Machine.on_reopen,
+    EV_RECHECK: _Machine.on_reopen,
+    EV_REMIND: _Machine.on_follow_up,
+    EV_SUPERVISE_LETTER: _Machine.on_follow_up,
+    EV_PROPOSAL: _Machine.on_note,
+    EV_INSTRUCTION: _Machine.on_note,
+    EV_ARCHIVE: _Machine.on_archive,
+}
+
+
+def _ordered(events: Iterable[Event]) -> list[Event]:
+    # An event not yet stored (id None) comes after the stored ones of its day: it is typed last.
+    return sorted(events, key=lambda e: (e.date, e.id if e.id is not None else math.inf))
+
+
+def _machine(ws: Workspace, case: Case, events: Iterable[Event], as_of: dt.date,
+             strict_event: Event | None = None) -> _Machine:
+    m = _Machine(case=case, rules=rules_for(ws))
+    strict = False
+    for ev in _ordered(events):
+        if ev.date > as_of:
+            break
+        if ev is strict_event:
+            strict = True
+        try:
+            m.apply(ev, strict)
+        except DocgenError as exc:
+            if ev is strict_event:
+                raise
+            raise DocgenError(f"与 {ev.date} 的“{ev.kind}”记录冲突：{exc}") from None
+    _fallback_closure(m, case, as_of)
+    return m
+
+
+def _fallback_closure(m: _Machine, case: Case, as_of: dt.date) -> None:
+    """Cases imported without a 办结 event (an old ledger) are closed on their closed_date."""
+    if m.closed or case.closed_date is None or case.closed_date > as_of:
+        return
+    if case.status != STATUS_CLOSED:
+        return
+    m.status, m.closed_date = STATUS_CLOSED, case.closed_date
+    m.result, m.satisfaction = case.result, case.satisfaction
+    for d in m.deadlines:
+        d.met = True
+
+
+def replay(ws: Workspace, case: Case, events: list[Event], as_of: dt.date | None = None) -> CaseState:
+    """The state of ``case`` at the end of ``as_of`` (default: with every event), from its events."""
+    return _machine(ws, case, events, as_of or FAR_FUTURE).state()
+
+
+# --- recording a step -------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What a command did to one case: the event, the state after it, files written."""
+
+    case: Case
+    state: CaseState
+    event: Event
+    files: list[StoredFile] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case_no": self.case.case_no,
+            "status": self.state.status,
+            "due_date": iso(self.state.due_date),
+            "deadlines": [d.to_json() for d in self.state.deadlines],
+            "closed_date": iso(self.state.closed_date),
+            "satisfaction": self.state.satisfaction,
+            "result": self.state.result,
+            "flags": list(self.case.flags),
+            "event": self.event.to_json(),
+            "files": [str(p) for p in self.paths],
+            "stored_files": [f.to_json() for f in self.files],
+            "warnings": list(self.warnings),
+        }
+
+    def to_text(self) -> str:
+        lines = [f"{self.case.case_no}：{self.event.kind}（{self.event.date}）{self.event.detail}".rstrip(),
+                 f"  状态：{self.state.status}"]
+        for d in self.state.open_deadlines:
+            lines.append(f"  期限：{d.kind} {d.due_date} — {d.explanation}")
+        for p in self.paths:
+            lines.append(f"  已写入：{p}")
+        return "\n".join(lines)
+
+
+class _Step:
+    """The context a command's body works in, inside the registry transaction."""
+
+    def __init__(self, ws: Workspace, case: Case, events: list[Event], on: dt.date):
+        self.ws = ws
+        self.case = case
+        self.events = events
+        self.on = on
+        self.files: list[StoredFile] = []
+        self.paths: list[Path] = []
+        self.written: list[Path] = []
+        self.warnings: list[str] = []
+
+    def state_before(self) -> CaseState:
+        return replay(self.ws, self.case, self.events, self.on)
+
+    def store_file(self, f: StoredFile, path: Path, *, written: bool = True) -> None:
+        self.files.append(f)
+        self.paths.append(path)
+        if written:
+            self.written.append(path)
+
+
+def _record(ws: Workspace, case_no: str, event: Event,
+            body: Callable[[_Step], None] | None = None) -> Outcome:
+    """Check ``event`` against the case's history, run ``body`` (writes files, edits the case),
+    store the event and the refreshed state cache — all in one transaction. On any error the
+    transaction rolls back and the files written are removed: nothing is half-done."""
+    reg = ws.registry
+    step: _Step | None = None
+    try:
+        with reg.transaction():
+            case = reg.get_case(case_no)
+            event.case_id = case.id
+            if event.date < case.received_date and event.kind != EV_REGISTER:
+                raise DocgenError(f"日期 {event.date} 早于案件 {case.case_no} 的收到日期 "
+                                  f"{case.received_date}")
+            events = reg.events(case.id)
+            _machine(ws, case, [*events, event], FAR_FUTURE, strict_event=event)
+            step = _Step(ws, case, events, event.date)
+            if body is not None:
+                body(step)
+            reg.add_event(event)
+            for f in step.files:
+                if f.id is None:
+                    f.case_id = case.id
+                    reg.add_file(f)
+            latest = replay(ws, case, [*events, event])
+            case.status = latest.status
+            case.closed_date = latest.closed_date
+            case.result = latest.result
+            case.satisfaction = latest.satisfaction
+            reg.update_case(case)
+    except BaseException:
+        for p in step.written if step else ():
+            Path(p).unlink(missing_ok=True)
+        raise
+    state = replay(ws, case, [*events, event], event.date)
+    return Outcome(case=case, state=state, event=event, files=step.files, paths=step.paths,
+                   warnings=step.warnings)
+
+
+def _event(kind: str, on: dt.date | None, detail: str, by: str | None,
+           data: dict[str, Any] | None = None) -> Event:
+    return Event(case_id=0, kind=kind, date=on or dt.date.today(), detail=detail,
+                 actor=(by or "").strip() or None, data=data or {})
+
+
+def _text(value: str | None, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DocgenError(f"{what}不能为空")
+    return text
+
+
+# --- commands as library functions -------------------------------------------------------------
+
+def decide(ws: Workspace, case_no: str, *, proposal: str | None = None,
+           instruction: str | None = None, leader: str | None = None,
+           on: dt.date | None = None, by: str | None = None) -> Outcome:
+    """Record the 拟办意见 (proposal) or the leader's 批示 (instruction)."""
+    if (proposal is None) == (instruction is None):
+        raise DocgenError("请给出 --proposal（拟办意见）或 --instruction（领导批示）中的一项")
+    if proposal is not None:
+        text = _text(proposal, "拟办意见")
+        event = _event(EV_PROPOSAL, on, text, by, {"proposal": text})
+        key = "proposal"
+    else:
+        text = _text(instruction, "领导批示")
+        leader = (leader or "").strip() or None
+        event = _event(EV_INSTRUCTION, on, f"{leader}批示：{text}" if leader else text,
+                       by or leader, {"instruction": text, "leader": leader})
+        key = "instruction"
+
+    def body(s: _Step) -> None:
+        s.case.extra[key] = text
+        if key == "instruction" and leader:
+            s.case.extra["instruction_leader"] = leader
+
+    return _record(ws, case_no, event, body)
+
+
+def _norm_org(name: str | None) -> str:
+    return "".join((name or "").split()).replace("（", "(").replace("）", ")")
+
+
+def accuses(case: Case, org: str) -> bool:
+    """Whether ``org`` is the body a 检举控告 case complains about (PRODUCT §5)."""
+    if case.nature != NATURE_ACCUSATION:
+        return False
+    a, b = _norm_org(case.target), _norm_org(org)
+    return bool(a and b) and (a == b or a in b or b in a)
+
+
+def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
+             days: int | None = None, contact: str | None = None, confirm: bool = False,
+             on: dt.date | None = None, by: str | None = None,
+             warn: Callable[[str], None] | None = None) -> Outcome:
+    """Route a case to the body in charge (交办 with a deadline, or 转送) and write the letter.
+
+    A 检举控告 case sent to the body it accuses is refused unless ``confirm`` (PRODUCT §5);
+    ``warn`` receives the warning either way.
+    """
+    if mode not in ROUTE_MODES:
+        raise DocgenError(f"办理方式应为 {'或'.join(ROUTE_MODES)}（实际为 {mode}）")
+    org = (to or "").strip()
+    if not org:
+        raise DocgenError(f"{mode}需要指明承办单位：--to 不能为空")
+    if days is not None and (isinstance(days, bool) or int(days) < 1):
+        raise DocgenError(f"办理期限天数应为正整数（实际为 {days}）")
+    if days is not None and mode != EV_ASSIGN:
+        raise DocgenError("--days 只用于交办（转送不设本机关的办理期限）")
+    data: dict[str, Any] = {"to": org, "mode": mode}
+    if days is not None:
+        data["days"] = int(days)
+    if contact:
+        data["contact"] = contact.strip()
+    event = _event(mode, on, f"{mode}{org}", by, data)
+
+    def body(s: _Step) -> None:
+        case = s.case
+        if accuses(case, org):
+            message = (f"警告：案件 {case.case_no} 为检举控告件，被反映对象是“{case.target}”，"
+                       f"不应将材料{mode}给被检举控告的单位“{org}”")
+            if warn:
+                warn(message)
+            if not confirm:
+                raise DocgenError(f"{message}；确需{mode}请加 --confirm")
+            event.data["confirmed_accused"] = True
+            event.detail += "（检举控告件，经确认交被反映单位）"
+            s.warnings.append(message)
+        state = replay(s.ws, case, [*s.events, event], event.date)
+        due = next((d for d in state.open_deadlines if d.kind == DL_ASSIGN), None) \
+            if mode == EV_ASSIGN else None
+        case.extra.update({"route_to": org, "route_mode": mode, "route_date": iso(event.date)})
+        case.extra.pop("route_doc_no", None)
+        case.extra["route_due_date"] = iso(due.due_date) if due else None
+        case.extra["route_days"] = data.get("days") or (rules_for(s.ws).profile.step("assign").days
+                                                        if mode == EV_ASSIGN else None)
+        case.extra["extensions"] = []
+        if contact:
+            case.extra["route_contact"] = contact.strip()
+        kind = "交办函" if mode == EV_ASSIGN else "转送函"
+        doc = _write_letter(s, kind, {"deadline": due})
+        if doc is not None and doc.doc_no:
+            case.extra["route_doc_no"] = doc.doc_no
+            event.data["doc_no"] = doc.doc_no
+        if due is not None:
+            event.data["due_date"] = iso(due.due_date)
+
+    return _record(ws, case_no, event, body)
+
+
+def _decision(kind: str, field_name: str):
+    def run(ws: Workspace, case_no: str, text: str | None = None, *, on: dt.date | None = None,
+            by: str | None = None) -> Outcome:
+        detail = (text or "").strip()
+        if kind in (EV_REPLY, EV_REJECT) and not detail:
+            raise DocgenError(f"{kind}需要写明{'答复内容（--text）' if kind == EV_REPLY else '理由（--reason）'}")
+        event = _event(kind, on, detail, by, {field_name: detail} if detail else {})
+
+        def body(s: _Step) -> None:
+            s.case.extra.update({"route_mode": kind, "route_date": iso(event.date)})
+            for key in ("route_to", "route_doc_no", "route_due_date", "route_days"):
+                s.case.extra.pop(key, None)
+
+        return _record(ws, case_no, event, body)
+
+    run.__doc__ = f"Record the routing decision {kind}."
+    return run
+
+
+reply = _decision(EV_REPLY, "text")            # 直接答复
+notify = _decision(EV_NOTIFY, "text")          # 告知
+reject = _decision(EV_REJECT, "reason")        # 不予受理
+file_away = _decision(EV_FILE, "text")         # 存档备查
+
+DECISIONS: dict[str, Callable[..., Outcome]] = {
+    EV_REPLY: reply, EV_NOTIFY: notify, EV_REJECT: reject, EV_FILE: file_away,
+}
+
+
+def attach(ws: Workspace, case_no: str, paths: list[Path], *, kind: str = "其他",
+           on: dt.date | None = None, by: str | None = None, note: str | None = None) -> Outcome:
+    """Store received material byte-for-byte with its SHA-256; a 办理结果报告 marks the 交办's
+    result as received."""
+    from docgen.fileio import atomic_copy, safe_filename, sha256_file
+
+    if kind not in ATTACH_KINDS:
+        raise DocgenError(f"材料类别应为 {'、'.join(ATTACH_KINDS)} 之一（实际为 {kind}）")
+    if not paths:
+        raise DocgenError("请给出要附加的文件")
+    sources = []
+    for p in paths:
+        p = Path(p)
+        if not p.is_file():
+            raise DocgenError(f"文件不存在或不是普通文件：{p}")
+        sources.append(p)
+    names = "、".join(p.name for p in sources)
+    ev_kind = EV_RESULT if kind == ATTACH_RESULT else EV_ATTACH
+    event = _event(ev_kind, on, f"{kind}：{names}" + (f"（{note.strip()}）" if note and note.strip() else ""),
+                   by, {"kind": kind, "files": [p.name for p in sources]})
+
+    def body(s: _Step) -> None:
+        folder = ws.case_dir(s.case.case_no) / "attachments"
+        taken = {f.path for f in ws.registry.files(s.case.id)}
+        digests = []
+        for src in sources:
+            name = safe_filename(src.name, "附件")
+            target = _free_path(folder, name, taken, ws.root)
+            before = sha256_file(src)
+            atomic_copy(src, target)
+            s.written.append(target)
+            digest = sha256_file(target)
+            if digest != before:
+                raise DocgenError(f"复制 {src} 时文件发生变化，请重试")
+            rel = target.relative_to(ws.root).as_posix()
+            taken.add(rel)
+            digests.append(digest)
+            s.store_file(StoredFile(case_id=s.case.id, role=FILE_ATTACHMENT, name=src.name, path=rel,
+                                    sha256=digest, size=target.stat().st_size, kind=kind,
+                                    added_date=event.date), target, written=False)
+        event.data["sha256"] = digests
+
+    return _record(ws, case_no, event, body)
+
+
+def _free_path(folder: Path, name: str, taken: set[str], root: Path) -> Path:
+    """``folder/name``, or ``name (2)``… when a file of the case already has that name."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate = folder / name
+    n = 1
+    while candidate.exists() or candidate.relative_to(root).as_posix() in taken:
+        n += 1
+        candidate = folder / (f"{stem} ({n}).{ext}" if dot else f"{stem} ({n})")
+    return candidate
+
+
+def extend(ws: Workspace, case_no: str, *, days: int, reason: str, on: dt.date | None = None,
+           by: str | None = None) -> Outcome:
+    """Extend the running 交办 (or 复查/复核) period by ``days``; refused past the profile's cap."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise DocgenError(f"延期天数应为正整数（实际为 {days!r}）")
+    why = _text(reason, "延期理由（--reason）")
+    event = _event(EV_EXTEND, on, f"延期 {days} 日：{why}", by, {"days": days, "reason": why})
+
+    def body(s: _Step) -> None:
+        s.case.extra.setdefault("extensions", []).append(
+            {"date": iso(event.date), "days": days, "reason": why})
+        state = replay(s.ws, s.case, [*s.events, event], event.date)
+        due = next((d for d in state.open_deadlines if d.kind in (DL_ASSIGN, DL_REVIEW)), None)
+        if due is not None:
+            event.data["due_date"] = iso(due.due_date)
+            if s.case.extra.get("route_mode") == EV_ASSIGN:
+                s.case.extra["route_due_date"] = iso(due.due_date)
+
+    return _record(ws, case_no, event, body)
+
+
+def close(ws: Workspace, case_no: str, *, result: str, satisfaction: str | None = None,
+          on: dt.date | None = None, by: str | None = None) -> Outcome:
+    """Close a case (办结). Closing a 交办 without a result report is allowed and noted."""
+    text = _text(result, "办理结果（--result）")
+    if satisfaction is not None and satisfaction not in SATISFACTION:
+        raise DocgenError(f"满意度应为 {'、'.join(SATISFACTION)} 之一（实际为 {satisfaction}）")
+    event = _event(EV_CLOSE, on, text, by, {"result": text, "satisfaction": satisfaction})
+
+    def body(s: _Step) -> None:
+        before = s.state_before()
+        if before.status == STATUS_ASSIGNED:
+            event.data["without_report"] = True
+            event.detail += "（未收到办理结果报告即办结）"
+            s.warnings.append("该交办件尚未收到办理结果报告，已按办结登记")
+        if satisfaction:
+            event.detail += f"；满意度：{satisfaction}"
+
+    return _record(ws, case_no, event, body)
+
+
+def reopen(ws: Workspace, case_no: str, *, kind: str, reason: str, on: dt.date | None = None,
+           by: str | None = None) -> Outcome:
+    """Reopen a closed case for 复查 or 复核 (STANDARDS §2); the review period starts."""
+    if kind not in REVIEW_KINDS:
+        raise DocgenError(f"重新办理的类型应为 {'或'.join(REVIEW_KINDS)}（实际为 {kind}）")
+    why = _text(reason, "理由（--reason）")
+    event = _event(kind, on, f"{kind}：{why}", by, {"reason": why})
+    return _record(ws, case_no, event)
+
+
+def supervise(ws: Workspace, case_no: str, *, leader: str, responsible: str,
+              on: dt.date | None = None, by: str | None = None) -> Outcome:
+    """Mark a case 重点督办 with its 督办领导 (supervisor) and 责任人 (person in charge)."""
+    lead = _text(leader, "督办领导（--leader）")
+    resp = _text(responsible, "责任人（--responsible）")
+    event = _event(EV_SUPERVISE, on, f"督办领导 {lead}，责任人 {resp}", by,
+                   {"supervisor": lead, "responsible": resp})
+
+    def body(s: _Step) -> None:
+        if s.case.is_closed:
+            raise DocgenError(f"案件 {s.case.case_no} 已办结，不能列为重点督办")
+        s.case.extra["supervisor"] = lead
+        s.case.extra["responsible"] = resp
+        if FLAG_SUPERVISED not in s.case.flags:
+            s.case.flags.append(FLAG_SUPERVISED)
+
+    return _record(ws, case_no, event, body)
+
+
+def flag(ws: Workspace, case_no: str, *, add: Iterable[str] = (), remove: Iterable[str] = (),
+         on: dt.date | None = None, by: str | None = None) -> Outcome:
+    """Add or remove flags (重复信访, 越级, 集体访, 涉法涉诉, 重点督办, 积案)."""
+    add, remove = [f.strip() for f in add], [f.strip() for f in remove]
+    unknown = [f for f in add + remove if f not in FLAGS]
+    if unknown:
+        raise DocgenError(f"未知的标记：{'、'.join(unknown)}（可用：{'、'.join(FLAGS)}）")
+    if not add and not remove:
+        raise DocgenError("请用 --add 或 --remove 指明标记")
+    if FLAG_SUPERVISED in add:
+        raise DocgenError("重点督办请用 docgen supervise 设置（需要督办领导和责任人）")
+    parts = ([f"加注 {'、'.join(add)}"] if add else []) + ([f"去除 {'、'.join(remove)}"] if remove else [])
+    event = _event(EV_FLAG, on, "；".join(parts), by, {"add": add, "remove": remove})
+
+    def body(s: _Step) -> None:
+        flags = [f for f in s.case.flags if f not in remove]
+        flags += [f for f in add if f not in flags]
+        s.case.flags = flags
+        if "涉法涉诉" in add:
+            s.case.legal = True
+        if "涉法涉诉" in remove:
+            s.case.legal = False
+
+    return _record(ws, case_no, event, body)
+
+
+# --- 催办 / 督办 --------------------------------------------------------------------------------
+
+@dataclass
+class RemindRun:
+    """What ``remind`` did: one outcome per overdue 交办, and the cases it could not handle."""
+
+    as_of: dt.date
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": iso(self.as_of),
+            "reminders": [{**o.to_json(), "kind": o.event.kind, "doc_no": o.event.data.get("doc_no")}
+                          for o in self.outcomes],
+            "files": [str(p) for o in self.outcomes for p in o.paths],
+            "skipped": self.skipped,
+            "errors": self.errors,
+        }
+
+
+def overdue_assignments(ws: Workspace, as_of: dt.date) -> list[tuple[Case, Deadline]]:
+    """Open cases whose 交办 period ran out before ``as_of`` (due date < as_of)."""
+    reg = ws.registry
+    found = []
+    for case in reg.list_cases(where="received_date <= ?", params=(iso(as_of),)):
+        state = replay(ws, case, reg.events(case.id, as_of=as_of), as_of)
+        for d in state.open_deadlines:
+            if d.kind == DL_ASSIGN and d.due_date < as_of:
+                found.append((case, d))
+                break
+    return found
+
+
+def remind(ws: Workspace, *, as_of: dt.date | None = None, on: dt.date | None = None,
+           kind: str | None = None, by: str | None = None) -> RemindRun:
+    """Write a 催办函 (督办函 for 重点督办 cases, or as ``kind`` says) for every 交办 overdue at
+    ``as_of`` and record a 催办/督办 event dated ``on``. A case already chased that day is skipped,
+    so running it twice writes nothing new."""
+    if kind not in (None, EV_REMIND, EV_SUPERVISE_LETTER):
+        raise DocgenError(f"--kind 应为 催办 或 督办（实际为 {kind}）")
+    on = on or dt.date.today()
+    as_of = as_of or on
+    run = RemindRun(as_of=as_of)
+    for case, due in overdue_assignments(ws, as_of):
+        ev_kind = kind or (EV_SUPERVISE_LETTER if FLAG_SUPERVISED in case.flags else EV_REMIND)
+        if any(e.kind in (EV_REMIND, EV_SUPERVISE_LETTER) and e.date == on
+               for e in ws.registry.events(case.id)):
+            run.skipped.append({"case_no": case.case_no, "reason": f"{on} 已催办（督办）过"})
+            continue
+        late = (as_of - due.due_date).days
+        to = case.extra.get("route_to") or ""
+        event = _event(ev_kind, on, f"{to}交办期限 {due.due_date} 已超期 {late} 日", by,
+                       {"due_date": iso(due.due_date), "overdue_days": late,
+                        "original_doc_no": case.extra.get("route_doc_no")})
+
+        def body(s: _Step, event=event, due=due, ev_kind=ev_kind, late=late) -> None:
+            doc = _write_letter(s, f"{ev_kind}函", {"deadline": due, "overdue_days": late})
+            if doc is not None and doc.doc_no:
+                event.data["doc_no"] = doc.doc_no
+
+        try:
+            run.outcomes.append(_record(ws, case.case_no, event, body))
+        except DocgenError as exc:
+            run.errors.append({"case_no": case.case_no, "message": str(exc)})
+    return run
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+def _write_letter(s: _Step, kind: str, context: dict[str, Any]):
+    """Write document ``kind`` for the case through docgen.workflow_documents and register it."""
+    from docgen.workflow_documents import write_case_document
+
+    doc = write_case_document(s.ws, s.case, kind, on=s.on, context=context)
+    if doc is None:
+        s.warnings.append(f"未生成{kind}（文书模块不可用）")
+        return None
+    s.store_file(doc.stored, doc.path)
+    return doc
