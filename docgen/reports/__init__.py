@@ -1,0 +1,1 @@
+"""Statistics, the analysis report (信访情况分析), charts and the Excel ledger (台账)."""
