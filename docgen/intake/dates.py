@@ -125,7 +125,10 @@ def parse_date(s: str, *, today: dt.date | None = None) -> dt.date | None:
     return None
 
 
-_LABEL_BEFORE = re.compile(r"(?:来信|写信|落款|签名|签字|成文|书写)?(?:日[ \t]*期|时[ \t]*间)[ \t]*[:：]?[ \t]*$")
+_LABEL_BEFORE = re.compile(
+    r"(?:^|[\s,;])(?:来信|写信|落款|签名|签字|成文|书写)?(?:日[ \t]*期|时[ \t]*间)[ \t]*[:：]?[ \t]*$")
+# Any other label right before a date (出生日期：, 事发时间：, 立案时间：) is not the letter's date.
+_OTHER_LABEL = re.compile(r"[\u4e00-\u9fff][ \t]*[:：][ \t]*$")
 _SENTENCE_PUNCT = re.compile(r"[，。；,;！？!?]")
 
 
@@ -149,9 +152,10 @@ def letter_date(text: str, *, today: dt.date | None = None) -> DateMatch | None:
     for d in dates:
         ls, le = _line_bounds(folded, d.start)
         before = folded[ls:d.start]
-        if _LABEL_BEFORE.search(before) and not before.strip().startswith(("事发", "发生")):
-            # e.g. "日期：2014年5月23日", but not "事发时间：…"
-            labelled.append(d)
+        if _LABEL_BEFORE.search(before):
+            labelled.append(d)      # "日期：2014年5月23日"
+            continue
+        if _OTHER_LABEL.search(before):
             continue
         rest = (before + folded[d.end:le]).strip()
         rest = re.sub(r"^(?:于|写于|敬上|谨上)|(?:写于|于|敬上|谨上|书)$", "", rest).strip()
