@@ -1,0 +1,288 @@
+"""Turn a case and the workspace configuration into the variables a template is filled with.
+
+Every variable a kind declares (:mod:`docgen.letters.kinds`) is present and is never ``None``:
+missing text is ``""`` and missing lists are ``[]``, so templates hide a part with ``{% if %}``
+instead of printing a dangling label. Dates are written the GB/T 9704 way (``2014年5月23日``).
+User text is passed through unchanged except for characters XML cannot hold; docxtpl escapes it
+(``autoescape=True``) and never evaluates it as template code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from docgen.errors import DocgenError
+from docgen.letters.kinds import ALL_VARIABLES, get_kind
+from docgen.models import Case, Petitioner
+
+NOTICE_TITLES = {
+    "受理": "信访事项受理告知书",
+    "不予受理": "信访事项不予受理告知书",
+    "转送告知": "信访事项转送告知书",
+}
+
+# How a case's channel reads in "我委收到张三来信" and in "你于…来信反映".
+_SOURCE_WORD = {"来信": "来信", "来访": "来访", "网上": "网上信访", "来电": "来电",
+                "代表转交": "来信", "领导批转": "来信", "上级交办": "信访事项"}
+_VERB = {"来信": "来信", "来访": "来访", "网上": "通过网上信访渠道", "来电": "来电",
+         "代表转交": "来信", "领导批转": "来信", "上级交办": "来信"}
+_ATTACHMENT = {"来信": "来信复印件", "来访": "来访接待登记表", "网上": "网上信访件打印件",
+               "来电": "来电记录", "代表转交": "来信复印件", "领导批转": "来信复印件",
+               "上级交办": "信访材料复印件"}
+
+# XML 1.0 cannot carry these; a control character in an OCR'd letter must not break the .docx.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def format_date(value: dt.date | str | None) -> str:
+    """``2014年5月23日``: Arabic numerals, full year, no zero padding (GB/T 9704 成文日期)."""
+    d = _as_date(value)
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def format_doc_number(prefix: str, year: int, number: int) -> str:
+    """``桐人大信〔2014〕12号``: 〔〕 U+3014/U+3015, full year, no 第, no zero padding."""
+    return f"{prefix}〔{year}〕{int(number)}号"
+
+
+def next_doc_number(registry, prefix: str, kind: str, year: int) -> str:
+    """Take the next 发文字号 of ``kind`` in ``year`` from the registry's sequences."""
+    if not prefix:
+        raise DocgenError("未配置发文字号前缀：请在 docgen.toml 的 [office] 中设置 doc_prefix")
+    return format_doc_number(prefix, year, registry.next_sequence(f"doc:{kind}:{year}"))
+
+
+def mask_id_number(value: str | None) -> str:
+    """``330122********1234``: area code and the last four characters stay readable."""
+    v = (value or "").strip()
+    if len(v) <= 10:
+        return "*" * len(v)
+    return v[:6] + "*" * (len(v) - 10) + v[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """``138****5678``; landlines keep the area code and the last four digits."""
+    v = (value or "").strip()
+    digits = [i for i, ch in enumerate(v) if ch.isdigit()]
+    if len(digits) < 7:
+        return v
+    keep = set(digits[:3] + digits[-4:])
+    return "".join(ch if (i in keep or not ch.isdigit()) else "*" for i, ch in enumerate(v))
+
+
+def clean_text(value: Any) -> str:
+    """A string safe for XML: None → "", control characters dropped, line ends normalised."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_INVALID.sub("", text)
+
+
+def one_line(value: Any) -> str:
+    """A field printed inside a sentence: line breaks become spaces."""
+    return re.sub(r"\s*\n\s*", " ", clean_text(value)).strip()
+
+
+def paragraphs(text: Any) -> list[str]:
+    """Split a letter into paragraphs; the template indents them, so leading blanks go."""
+    out = []
+    for line in clean_text(text).split("\n"):
+        line = line.strip(" \u3000")
+        if line.strip():
+            out.append(line)
+    return out
+
+
+def case_from_dict(data: dict[str, Any]) -> Case:
+    """A Case from a plain dict shaped like ``Case.to_json()`` (tests, scripts)."""
+    d = dict(data)
+    pet = d.pop("petitioner", None) or {}
+    if isinstance(pet, dict):
+        pet = Petitioner(**{k: v for k, v in pet.items() if k in Petitioner.__dataclass_fields__})
+    fields = Case.__dataclass_fields__
+    kwargs = {k: v for k, v in d.items() if k in fields}
+    for key in ("received_date", "letter_date", "closed_date"):
+        if key in kwargs:
+            kwargs[key] = _as_date(kwargs[key])
+    kwargs.setdefault("case_no", "")
+    kwargs.setdefault("channel", "来信")
+    kwargs.setdefault("received_date", dt.date.today())
+    return Case(petitioner=pet, **kwargs)
+
+
+def routing_warnings(case: Case, route_to: str | None) -> list[str]:
+    """Warnings before a letter goes out: a 检举控告 sent to the very body it accuses."""
+    target = (case.target or "").strip()
+    route_to = (route_to or "").strip()
+    if case.nature == "检举控告" and target and route_to and (target in route_to or route_to in target):
+        return [f"注意：该件为检举控告，被反映对象“{target}”与收文单位“{route_to}”相同，"
+                "请确认不会将检举材料转给被检举对象。"]
+    return []
+
+
+def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None, kind: str,
+                  *, date: dt.date | None = None, mask: bool | None = None,
+                  **extra: Any) -> dict[str, Any]:
+    """Variables for the template of ``kind``.
+
+    ``ws_config`` is the workspace configuration (``docgen.toml`` as a dict; its ``[office]``
+    section names the office). Routing details come from ``case.extra`` (``route_to``,
+    ``route_mode``, ``route_doc_no``, ``route_date``, ``due_date``, ``proposal``,
+    ``instruction``, ...); keyword arguments override them (e.g. ``doc_no=``, ``route_to=``,
+    ``notice_type=``, ``new_due_date=``). ``date`` is the 成文日期 (default today). ``mask``
+    hides ID and phone numbers; by default only in 函 that leave the office.
+    """
+    spec = get_kind(kind)
+    if isinstance(case, dict):
+        case = case_from_dict(case)
+    config = ws_config or {}
+    office = config.get("office", config) if isinstance(config, dict) else {}
+    info: dict[str, Any] = {**(case.extra or {}), **extra}
+    date = _as_date(date) or dt.date.today()
+    if mask is None:
+        mask = spec.letter_format
+    pet = case.petitioner or Petitioner()
+
+    name = one_line(pet.name)
+    persons = max(int(case.persons or 1), 1)
+    display = name or "匿名"
+    source = f"{display}{'等' + str(persons) + '人' if persons > 1 else ''}" \
+             f"{_SOURCE_WORD.get(case.channel, '来信')}"
+    route_to = one_line(info.get("route_to"))
+    route_mode = one_line(info.get("route_mode"))
+    route_date = _as_date(info.get("route_date"))
+    due = _as_date(info.get("due_date"))
+    facts = paragraphs(info.get("facts") or case.summary or case.text)
+
+    attachments = info.get("attachments")
+    if attachments is None:
+        attachments = [_ATTACHMENT.get(case.channel, "信访材料复印件")] \
+            if spec.name in ("交办函", "转送函") else []
+    elif isinstance(attachments, str):
+        attachments = [attachments]
+    # 附件 names carry no punctuation after them (GB/T 9704 8.1.8)
+    attachments = [one_line(a).rstrip("。，；：、.,;:") for a in attachments if one_line(a)]
+
+    cc = info.get("cc") or ""
+    if isinstance(cc, list | tuple):
+        cc = "，".join(one_line(c) for c in cc if one_line(c))
+    cc = one_line(cc).rstrip("。.")
+
+    notice_type = one_line(info.get("notice_type")) or _default_notice_type(case)
+    if notice_type not in NOTICE_TITLES:
+        raise DocgenError(f"告知书类型应为 受理、不予受理 或 转送告知：{notice_type}")
+
+    original_mode = route_mode or ("转送" if spec.name == "转送函" else "交办")
+    handling = clean_text(info.get("handling")).strip()
+    if not handling:
+        parts = []
+        if info.get("proposal"):
+            parts.append(one_line(info.get("proposal")).rstrip("。") + "。")
+        if route_to:
+            parts.append(f"该件已{route_mode or '交办'}{route_to}办理"
+                         f"{'，限' + format_date(due) + '前报告办理情况' if due and route_mode != '转送' else ''}。")
+        handling = "".join(parts)
+
+    ctx: dict[str, Any] = {
+        "office_name": one_line(office.get("name")),
+        "office_short_name": one_line(office.get("short_name")),
+        "office_dept": one_line(office.get("office_name")),
+        "office_contact": one_line(office.get("contact")),
+        "office_phone": one_line(office.get("phone")),
+        "office_address": one_line(office.get("address")),
+        "date": format_date(date),
+        "year": str(date.year),
+        "case_no": one_line(case.case_no),
+        "channel": one_line(case.channel),
+        "channel_verb": _VERB.get(case.channel, "来信"),
+        "received_date": format_date(case.received_date),
+        "letter_date": format_date(case.letter_date),
+        "petitioner_name": name,
+        "petitioner_display": display,
+        "anonymous": not name,
+        "petitioner_id": mask_id_number(pet.id_number) if mask else one_line(pet.id_number),
+        "petitioner_phone": mask_phone(pet.phone) if mask else one_line(pet.phone),
+        "petitioner_address": one_line(pet.address),
+        "persons": persons,
+        "cosigners": "，".join(one_line(c) for c in case.cosigners if one_line(c)),
+        "source": source,
+        "target": one_line(case.target),
+        "request": one_line(case.request),
+        "category": one_line(case.category),
+        "nature": one_line(case.nature),
+        "summary": one_line(case.summary),
+        "facts": facts,
+        "flags": "、".join(one_line(f) for f in case.flags if one_line(f)),
+        "doc_no": one_line(info.get("doc_no")),
+        "route_to": route_to,
+        "route_mode": route_mode,
+        "route_date": format_date(route_date),
+        "deadline": format_date(due),
+        "deadline_days": str((due - route_date).days) if due and route_date else "",
+        "attachments": attachments,
+        "cc": cc,
+        "contact": one_line(info.get("contact") if info.get("contact") is not None
+                            else office.get("contact")),
+        "phone": one_line(info.get("phone") if info.get("phone") is not None
+                          else office.get("phone")),
+        "original_doc_no": one_line(info.get("original_doc_no") or info.get("route_doc_no")),
+        "original_title": f"关于{original_mode}{source}反映问题的函",
+        "original_date": format_date(_as_date(info.get("original_date")) or route_date),
+        "new_deadline": format_date(_as_date(info.get("new_due_date"))),
+        "overdue": bool(due and due < date),
+        "supervisor": one_line(info.get("supervisor")),
+        "responsible": one_line(info.get("responsible")),
+        "notice_type": notice_type,
+        "notice_title": NOTICE_TITLES[notice_type],
+        "reason": one_line(info.get("reason")).rstrip("。，"),
+        "proposal": clean_text(info.get("proposal")).strip(),
+        "instruction": clean_text(info.get("instruction")).strip(),
+        "result": clean_text(case.result).strip(),
+        "satisfaction": one_line(case.satisfaction),
+        "closed_date": format_date(case.closed_date),
+        "external_no": one_line(case.external_no),
+        "receptionist": one_line(info.get("receptionist")),
+        "visit_date": format_date(_as_date(info.get("visit_date")) or case.received_date),
+        "handling": handling,
+        "analysis": clean_text(info.get("analysis")).strip(),
+    }
+    _check_required(spec.name, ctx)
+    missing = ALL_VARIABLES - ctx.keys()
+    assert not missing, f"context lacks declared variables: {sorted(missing)}"
+    return ctx
+
+
+def _check_required(kind: str, ctx: dict[str, Any]) -> None:
+    if kind in ("交办函", "转送函", "督办函", "催办函") and not ctx["route_to"]:
+        raise DocgenError(f"{kind}需要收文单位：该件尚未交办或转送（先用 docgen transfer，或指定收文单位）")
+    if kind == "告知书":
+        if ctx["anonymous"]:
+            raise DocgenError("匿名信访无法书面告知：告知书需要信访人姓名")
+        if ctx["notice_type"] == "转送告知" and not ctx["route_to"]:
+            raise DocgenError("转送告知书需要转送单位：该件尚未转送")
+    if not ctx["office_name"] and kind in ("交办函", "转送函", "督办函", "催办函", "告知书"):
+        raise DocgenError("未配置发文机关名称：请在 docgen.toml 的 [office] 中设置 name")
+
+
+def _default_notice_type(case: Case) -> str:
+    if case.status == "不予受理":
+        return "不予受理"
+    if case.status == "已转送" or (case.extra or {}).get("route_mode") == "转送":
+        return "转送告知"
+    return "受理"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise DocgenError(f"日期格式应为 YYYY-MM-DD：{value}") from None
