@@ -32,10 +32,12 @@ ANSWERED = ("满意", "基本满意", "不满意")
 VISIT_CHANNEL = "来访"
 UNKNOWN = "未注明"
 
-# Deadline kinds by how they rank as "the due date in force at closure": an extension replaces
-# the 交办 deadline it extends; the 交办 deadline replaces the routing one.
+# Deadline kinds for "the due date in force at closure": a handling period (交办, 复查/复核, or an
+# extension of one, which the workflow folds into the period and basic_replay appends after it)
+# replaces the routing deadline; deadlines are listed in the order they started.
 _EXTENSION_MARK = "延期"
 _ASSIGN_KINDS = ("交办办理期限", "办理期限")
+_HANDLING_MARKS = ("交办办理期限", "办理期限", "复查复核期限", _EXTENSION_MARK)
 _ROUTE_KINDS = ("转送交办期限",)
 
 
@@ -142,13 +144,13 @@ def _workflow_available() -> bool:
 
 
 def due_in_force(deadlines: list[Deadline]) -> dt.date | None:
-    """The due date a closure is measured against: the latest extension, else the latest 交办
-    deadline, else the routing deadline."""
-    for kinds in ((_EXTENSION_MARK,), _ASSIGN_KINDS, _ROUTE_KINDS):
-        dates = [d.due_date for d in deadlines if any(k in d.kind for k in kinds)]
-        if dates:
-            return max(dates)
-    return None
+    """The due date a closure is measured against: the last handling period started (交办, or
+    复查/复核, with any extension), else the routing deadline."""
+    handling = [d for d in deadlines if any(k in d.kind for k in _HANDLING_MARKS)]
+    if handling:
+        return handling[-1].due_date
+    route = [d for d in deadlines if d.kind in _ROUTE_KINDS]
+    return route[-1].due_date if route else None
 
 
 class _Rules:
