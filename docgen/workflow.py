@@ -328,6 +328,10 @@ def _ordered(events: Iterable[Event]) -> list[Event]:
 def _machine(ws: Workspace, case: Case, events: Iterable[Event], as_of: dt.date,
              strict_event: Event | None = None) -> _Machine:
     m = _Machine(case=case, rules=rules_for(ws))
+    events = list(events)
+    imported = imported_closure(case, events)
+    if imported is not None:
+        events.append(imported)
     strict = False
     for ev in _ordered(events):
         if ev.date > as_of:
@@ -340,20 +344,19 @@ def _machine(ws: Workspace, case: Case, events: Iterable[Event], as_of: dt.date,
             if ev is strict_event:
                 raise
             raise DocgenError(f"与 {ev.date} 的“{ev.kind}”记录冲突：{exc}") from None
-    _fallback_closure(m, case, as_of)
     return m
 
 
-def _fallback_closure(m: _Machine, case: Case, as_of: dt.date) -> None:
-    """Cases imported without a 办结 event (an old ledger) are closed on their closed_date."""
-    if m.closed or case.closed_date is None or case.closed_date > as_of:
-        return
-    if case.status != STATUS_CLOSED:
-        return
-    m.status, m.closed_date = STATUS_CLOSED, case.closed_date
-    m.result, m.satisfaction = case.result, case.satisfaction
-    for d in m.deadlines:
-        d.met = True
+def imported_closure(case: Case, events: list[Event]) -> Event | None:
+    """A case brought in closed (an old ledger) without a 办结 event: its closure as an event,
+    dated ``closed_date``, so that replay and reopening treat it like any other."""
+    if case.status != STATUS_CLOSED or case.closed_date is None:
+        return None
+    if any(e.kind == EV_CLOSE for e in events):
+        return None
+    return Event(case_id=case.id or 0, kind=EV_CLOSE, date=case.closed_date,
+                 detail=f"{case.result or '办结'}（据登记库记录）", id=-1,
+                 data={"result": case.result, "satisfaction": case.satisfaction, "imported": True})
 
 
 def replay(ws: Workspace, case: Case, events: list[Event], as_of: dt.date | None = None) -> CaseState:
@@ -708,7 +711,16 @@ def reopen(ws: Workspace, case_no: str, *, kind: str, reason: str, on: dt.date |
         raise DocgenError(f"重新办理的类型应为 {'或'.join(REVIEW_KINDS)}（实际为 {kind}）")
     why = _text(reason, "理由（--reason）")
     event = _event(kind, on, f"{kind}：{why}", by, {"reason": why})
-    return _record(ws, case_no, event)
+
+    def body(s: _Step) -> None:
+        # An imported closed case has no 办结 event; store it so the history survives reopening.
+        closure = imported_closure(s.case, s.events)
+        if closure is not None:
+            closure.id = None
+            s.ws.registry.add_event(closure)
+            s.events.append(closure)
+
+    return _record(ws, case_no, event, body)
 
 
 def supervise(ws: Workspace, case_no: str, *, leader: str, responsible: str,
