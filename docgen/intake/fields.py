@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,17 +97,16 @@ class ParsedFields:
 
 # ------------------------------------------------------------------ text clean-up
 
-_CONTROL = {c: " " for c in [*range(0, 9), 11, 12, *range(14, 32), 127, 0x200B, 0x200C,
-                             0x200D, 0xFEFF, 0xA0]}
-_CONTROL.update({0x2028: "\n", 0x2029: "\n", 0x85: "\n"})
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff\xa0]")
+_LINE_SEP = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
 _CJK = "\u4e00-\u9fff"
 
 
 def _normalise(text: str) -> str:
     """Same length as ``text``: half-width forms, control characters → space, ``\\r`` line
     ends → ``\\n``, so every offset found here is an offset into the original."""
-    t = fold_width(text).translate(str.maketrans(_CONTROL))
-    t = re.sub(r"\r(?!\n)", "\n", t)
+    t = _CONTROL.sub(" ", fold_width(text))
+    t = _LINE_SEP.sub("\n", t)
     return t.replace("\r", " ")
 
 
@@ -114,7 +114,8 @@ def _squeeze(s: str) -> str:
     """Value as a person would write it: no stray spaces between Chinese characters, no
     line breaks, single spaces elsewhere."""
     s = re.sub(r"\s+", " ", s).strip()
-    return re.sub(rf"(?<=[{_CJK}，。、（）：；]) (?=[{_CJK}\d，。、（）：；])|(?<=\d) (?=[{_CJK}])", "", s)
+    return re.sub(rf"(?<=[{_CJK}，。、（）：；]) (?=[{_CJK}\d，。、（）：；])|(?<=\d) (?=[{_CJK}])"
+                  rf"|(?<=\d[.、．]) (?=[{_CJK}])", "", s)
 
 
 def _lab(*words: str) -> str:
@@ -164,9 +165,16 @@ REQUEST_LABELS = ("诉求", "信访诉求", "请求事项", "诉求事项", "反
                   "要求", "主要诉求", "信访请求")
 
 
+@functools.lru_cache(maxsize=64)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.M)
+
+
 def _labelled(tx: _Text, labels: tuple[str, ...]) -> list[tuple[str, int, int, int]]:
     """(label, value start, value end, label start) for each ``label: value`` in the text."""
-    rx = re.compile(rf"{_BOUNDARY}(?P<label>{_lab(*labels)}){_SEP}(?P<v>[^\n]*)", re.M)
+    firsts = "".join(sorted({w[0] for w in labels}))
+    # the leading class lets the engine skip most positions with one test
+    rx = _compile(rf"(?=[{firsts}]){_BOUNDARY}(?P<label>{_lab(*labels)}){_SEP}(?P<v>[^\n]*)")
     out = []
     for m in rx.finditer(tx.t):
         vs, line_end = m.start("v"), m.end("v")
@@ -234,6 +242,8 @@ class _Signers:
 
 
 def _names_in(value: str) -> list[str]:
+    if re.fullmatch(rf"[ \t]*(?:[{_CJK}][ \t]+)+[{_CJK}][ \t]*", value):
+        value = re.sub(r"[ \t]", "", value)      # OCR: "张 三" is one name
     value = re.split(r"等[ \t]*[\d一二两三四五六七八九十]|\(|（", value)[0]
     parts = [p for p in _NAME_SPLIT.split(value) if p]
     return parts
@@ -364,7 +374,8 @@ def _find_address(tx: _Text) -> tuple[int, int] | None:
         # "住址：浙江省 杭州市 西湖区 ……" OCR puts single spaces inside; _VALUE_END keeps them.
         if ve - vs >= 4 and not re.fullmatch(r"[\s\d]*", tx.t[vs:ve]):
             return vs, min(ve, vs + ADDRESS_MAX)
-    m = re.search(rf"(?:家住|住在|居住在|现住在)[ \t]*(?P<v>[^,，。;；\n]{{4,{ADDRESS_MAX}}})", tx.t)
+    m = re.search(rf"(?:家住|住在|居住在|现住在|(?<=[,，、])[ \t]*现?住(?![院房宿]))[ \t]*"
+                  rf"(?P<v>[^,，。;；\n]{{4,{ADDRESS_MAX}}})", tx.t)
     if m:
         v = m.group("v")
         cut = re.search(r"(的|,|，)", v)
@@ -387,9 +398,11 @@ _ORG_RE = re.compile("|".join(map(re.escape, _ORG_SUFFIXES)))
 # Words that end the name to the left: verbs and little words around a body's name.
 _PREFIX_STOP = re.compile(
     r".*(?:举报|检举|控告|投诉|反映|状告|起诉|揭发|关于|对于|要求|请求|恳请|希望|督促|责令|责成|"
-    r"我们|我家|他们|本人|我|他|她|是|的|了|被|对|向|到|在|给|把|将|由|从|让|找|去|和|与|及|、|"
+    r"我们|我家|他们|本人|我|他|她|是|的|了|被|对|向|到|在|给|把|将|由|从|让|找|去|、|"
     r"该|这|那|其|个|由于|因为|经过|通过|如|作为|位于|为)", re.S)
-_NEG_AFTER = re.compile(r"强拆|拆除|拆了|拖欠|违法|违规|侵占|克扣|不作为|拒不|拒绝|未按|至今未|至今没有|乱收费|非法|"
+_DEPARTMENT_SUFFIXES = {"局", "委员会", "管理委员会", "办公室", "管委会"}
+_JOIN = re.compile(r".*(?:和|与|及|以及)", re.S)
+_NEG_AFTER = re.compile(r"扰民|侵害|损害|欺压|威胁|坑害|诈骗|欺诈|超标|排放|强拆|拆除|拆了|拖欠|违法|违规|侵占|克扣|不作为|拒不|拒绝|未按|至今未|至今没有|乱收费|非法|"
                         r"擅自|强行|欺骗|推诿|不予|没有|不给|霸占|截留|挪用|贪污|殴打|滥用|徇私|枉法|错误|久拖|"
                         r"不执行|不处理|不受理|不立案|不管|偷排|污染|扣押|罚款|刁难|敷衍")
 _ACCUSE_BEFORE = re.compile(r"举报|检举|控告|投诉|反映|状告|起诉|揭发|督促|责令|责成|查处")
@@ -416,9 +429,12 @@ def _org_mentions(tx: _Text) -> list[tuple[int, int]]:
         window_start = left + k
         stop = _PREFIX_STOP.match(tx.t, window_start, s)
         start = stop.end() if stop else window_start
-        # 住房和城乡建设局: "和" inside a department's name is not a break
-        if tx.t[start - 1:start] == "和" and tx.t[start:start + 2] == "城乡":
-            start = max(window_start, start - 3)
+        # "和/与/及" join two bodies ("镇政府和某某公司") except inside a department's own
+        # name (人力资源和社会保障局, 住房和城乡建设委员会)
+        if m.group(0) not in _DEPARTMENT_SUFFIXES:
+            joined = _JOIN.match(tx.t, start, s)
+            if joined:
+                start = joined.end()
         name = tx.t[start:m.end()]
         prefix = name[: len(name) - len(m.group(0))]
         if len(prefix) < 2 and not re.fullmatch(r"[省市县区镇乡]", prefix):
@@ -521,7 +537,7 @@ def _find_request(tx: _Text, sentences: list[tuple[int, int]]) -> tuple[int, int
 
 _SALUTATION = re.compile(r"^(尊敬的|敬爱的|各位|亲爱的)|^[^\n,，。]{2,24}[:：]$|^您好|^你好")
 _HEADER_LINE = re.compile(rf"^[ \t]*[{_CJK}]{{2,6}}[ \t]*:")
-_INTRO_CLAUSE = re.compile(r"^(?:我叫|我名叫|本人叫|本人|我是|我系|系|男|女|现年|今年|\d+岁|[一二三四五六七八九十]+岁|"
+_INTRO_CLAUSE = re.compile(r"^(?:[\d〇零一二三四五六七八九]{2,4}年(?:\d{1,2}月)?(?:出)?生|我叫|我名叫|本人叫|本人|我是|我系|系|男|女|现年|今年|\d+岁|[一二三四五六七八九十]+岁|"
                            r"住|家住|现住|身份证|电话|联系|汉族|生于|出生|原籍|户籍)")
 _TITLE = re.compile(r"^[ \t]*(?:关于.{2,40}|.{2,30}(?:的信|情况反映|举报信|控告信|申诉书|申诉信|求助信|建议书|请求书|反映信))[ \t]*$")
 
@@ -538,15 +554,18 @@ def _find_summary(tx: _Text, sentences: list[tuple[int, int]]) -> tuple[str, int
     for s, e in sentences:
         sent = tx.t[s:e]
         first_line = sent.split("\n", 1)[0]
-        if _SALUTATION.search(first_line.strip()) or _HEADER_LINE.match(sent) or len(sent) < 8:
+        compact = re.sub(r"[ \t]", "", sent)
+        if _SALUTATION.search(first_line.strip()) or _HEADER_LINE.match(compact) or len(sent) < 8:
             continue
         if re.search(r"此[ \t]*致|敬[ \t]*礼", sent):
             break
         # drop self-introduction clauses: "我叫张三，男，62岁，住某某村，……"
         clauses = list(re.finditer(r"[^,，;；]+[,，;；]?", sent))
         k = 0
-        while k < len(clauses) - 1 and _INTRO_CLAUSE.match(clauses[k].group(0).strip()):
+        while k < len(clauses) and _INTRO_CLAUSE.match(clauses[k].group(0).strip()):
             k += 1
+        if k == len(clauses):
+            continue            # the whole sentence introduces the writer
         cs = s + clauses[k].start() if clauses else s
         if len(re.sub(r"\s", "", tx.t[cs:e])) < 6:
             continue
@@ -592,7 +611,7 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
         out.id_problem = chosen_id.check.reason
         sources["petitioner.id_number"] = tx.source(chosen_id.start, chosen_id.end)
 
-    phones = find_phones(text)
+    phones = find_phones(text, ids)
     out.phones = list(dict.fromkeys(p.number for p in phones))
     chosen_phone = _pick_phone(tx, phones)
     if chosen_phone:

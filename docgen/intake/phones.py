@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docgen.intake.idnumber import find_id_numbers, fold_width
+from docgen.intake.idnumber import IdMatch, find_id_numbers, fold_width
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,14 @@ _PHONE_RE = re.compile(
 _LABEL = re.compile(r"(电\s*话|手\s*机|联\s*系\s*方\s*式|联\s*系\s*号\s*码|tel|Tel|TEL|座\s*机)")
 
 
-def find_phones(text: str) -> list[PhoneMatch]:
+def find_phones(text: str, id_numbers: list[IdMatch] | None = None) -> list[PhoneMatch]:
     """All phone numbers in ``text`` in order, never a piece of an ID number or a longer
-    digit run (bank account, case number)."""
+    digit run (bank account, case number). ``id_numbers``: ``find_id_numbers(text)`` when
+    the caller has it already."""
     folded = fold_width(text)
-    id_spans = [(m.start, m.end) for m in find_id_numbers(text)]
+    if id_numbers is None:
+        id_numbers = find_id_numbers(text)
+    id_spans = [(m.start, m.end) for m in id_numbers]
     found: list[PhoneMatch] = []
     for m in _PHONE_RE.finditer(folded):
         start, end = m.start(), m.end()

@@ -1,0 +1,313 @@
+"""Letters as they arrive → the fields of a case. Each test is one realistic letter."""
+
+import datetime as dt
+import json
+import time
+
+import pytest
+
+from docgen.intake.fields import extract_fields
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def make_id(first17: str) -> str:
+    """A valid ID number for the given first 17 digits (GB 11643 check character)."""
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+ZHANG_ID = "11010519491231002X"
+WANG_ID = make_id("33012219650315123")
+
+
+def excerpt_of(fields, key):
+    return fields.sources[key].excerpt
+
+
+# ---------------------------------------------------------------- header block at the top
+
+HEADER_LETTER = f"""关于某某镇人民政府违法强拆我家房屋的情况反映
+
+县人大常委会信访室：
+    姓名：张三    性别：男
+    身份证号：{ZHANG_ID}
+    联系电话：138 0013 8000
+    住址：浙江省桐庐县某某镇某某村12号
+
+    我叫张三，是某某镇某某村村民。2013年3月5日，某某镇人民政府在未达成补偿协议的情况下强拆了
+我家房屋，至今没有给予任何补偿。我多次到镇政府反映，均无结果。
+    恳请县人大常委会督促某某镇人民政府依法给予补偿。
+此致
+敬礼！
+                                   来信人：张三
+                                   二〇一四年五月二十三日
+"""
+
+
+def test_header_block_letter():
+    f = extract_fields(HEADER_LETTER)
+    assert f.petitioner.name == "张三"
+    assert f.petitioner.id_number == ZHANG_ID and f.id_valid is True and f.id_problem is None
+    assert f.petitioner.phone == "13800138000"
+    assert f.petitioner.address == "浙江省桐庐县某某镇某某村12号"
+    assert f.letter_date == dt.date(2014, 5, 23)    # the 落款, not 2013年3月5日 of the story
+    assert f.target == "某某镇人民政府"
+    assert f.request == "恳请县人大常委会督促某某镇人民政府依法给予补偿。"
+    assert f.summary == "关于某某镇人民政府违法强拆我家房屋的情况反映"
+    assert f.category == "城乡建设" and f.nature == "申诉求决" and not f.legal
+    assert f.persons == 1 and f.cosigners == []
+
+
+def test_every_field_found_says_where_it_came_from():
+    f = extract_fields(HEADER_LETTER)
+    src = f.sources["petitioner.id_number"]
+    assert HEADER_LETTER[src.start:src.end] == ZHANG_ID
+    assert src.line == 5 and ZHANG_ID in src.excerpt
+    date_src = f.sources["letter_date"]
+    assert HEADER_LETTER[date_src.start:date_src.end] == "二〇一四年五月二十三日"
+    assert date_src.line == HEADER_LETTER.count("\n", 0, date_src.start) + 1
+    assert {"petitioner.name", "petitioner.phone", "petitioner.address", "target", "request",
+            "summary"} <= set(f.sources)
+
+
+def test_json_has_exactly_the_agreed_shape():
+    data = extract_fields(HEADER_LETTER).to_json()
+    assert list(data) == ["petitioner", "letter_date", "target", "request", "category", "nature",
+                          "legal", "summary", "cosigners", "persons", "id_valid", "id_problem",
+                          "lunar_date", "sources"]
+    assert list(data["petitioner"]) == ["name", "id_number", "phone", "address"]
+    assert data["letter_date"] == "2014-05-23"
+    assert data["sources"]["petitioner.name"]["line"] == 4
+    json.dumps(data, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- signature block at the end
+
+SIGNATURE_LETTER = f"""尊敬的县人大领导：
+    您好！我是某某街道某某社区居民。我家楼下的某某餐饮有限公司油烟和噪声扰民已经一年多，
+夜里十二点还在营业，我们多次向街道反映都没有解决。希望县人大督促有关部门依法查处。
+    我的联系电话：0571-88001234，身份证号{WANG_ID}。
+                                        王秀英
+                                        2014年6月3日
+"""
+
+
+def test_signature_block_letter():
+    f = extract_fields(SIGNATURE_LETTER)
+    assert f.petitioner.name == "王秀英"
+    assert f.petitioner.phone == "0571-88001234"
+    assert f.petitioner.id_number == WANG_ID
+    assert f.letter_date == dt.date(2014, 6, 3)
+    assert f.target == "某某餐饮有限公司"
+    assert f.request.startswith("希望县人大督促有关部门依法查处")
+    assert f.petitioner.address is None          # none written: not guessed
+
+
+def test_name_before_jingshang():
+    f = extract_fields("……恳请领导为我做主。\n\n                 刘建国敬上\n          2015年1月8日\n")
+    assert f.petitioner.name == "刘建国"
+    assert f.letter_date == dt.date(2015, 1, 8)
+
+
+def test_name_after_cizhi_jingli_on_one_line():
+    f = extract_fields("请求依法处理。此致 敬礼 赵小红\n2016.3.2")
+    assert f.petitioner.name == "赵小红"
+    assert f.letter_date == dt.date(2016, 3, 2)
+
+
+# ---------------------------------------------------------------- phone in the body
+
+def test_phone_and_name_in_the_body():
+    text = ("县人大常委会：\n我叫陈志强，男，1962年出生，家住某某县城关镇解放路18号。"
+            "某某县人力资源和社会保障局至今未给我办理退休手续，我去问了五次都被推诿。"
+            "请领导帮助解决。如需核实请拨打13912345678。\n2014年8月15日")
+    f = extract_fields(text)
+    assert f.petitioner.name == "陈志强"
+    assert f.petitioner.phone == "13912345678"
+    assert f.petitioner.address == "某某县城关镇解放路18号"
+    assert f.target == "某某县人力资源和社会保障局"
+    assert f.request == "请领导帮助解决。"
+    assert f.summary.startswith("某某县人力资源和社会保障局至今未给我办理退休手续")
+
+
+def test_a_third_partys_phone_is_not_the_petitioners():
+    text = "某某物业公司经理的电话是13600001111，他说不管。\n来信人：孙丽\n电话：13700002222\n"
+    f = extract_fields(text)
+    assert f.petitioner.phone == "13700002222"
+    assert f.phones == ["13600001111", "13700002222"]
+
+
+# ---------------------------------------------------------------- anonymous
+
+ANONYMOUS_LETTER = """县人大领导：
+    我要举报某某村党支部书记王大明贪污扶贫款的问题。他利用职务之便，虚报冒领低保金十余万元，
+群众敢怒不敢言。希望领导查处。
+                               一名知情群众（匿名）
+                               2014年7月8日
+"""
+
+
+def test_anonymous_letter():
+    f = extract_fields(ANONYMOUS_LETTER)
+    assert f.anonymous
+    assert f.petitioner.name is None
+    assert f.petitioner.display_name == "匿名"
+    assert "匿名" in f.sources["petitioner.anonymous"].excerpt
+    assert f.target == "某某村党支部书记王大明"
+    assert f.nature == "检举控告" and f.category == "纪检监察"
+    assert f.to_json()["petitioner"]["name"] is None
+
+
+def test_anonymous_label_value():
+    f = extract_fields("反映人：匿名\n某某镇卫生院乱收费严重，请调查。\n")
+    assert f.anonymous and f.petitioner.name is None
+
+
+def test_no_name_at_all_is_not_called_anonymous():
+    f = extract_fields("某某路的路灯坏了三个月了，建议尽快修好。")
+    assert f.petitioner.name is None and not f.anonymous
+
+
+# ---------------------------------------------------------------- joint letter (联名)
+
+JOINT_LETTER = """关于某某房地产开发有限公司逾期不交房的联名信
+
+县人大常委会：
+    我们是某某花园小区的业主，共58户。某某房地产开发有限公司承诺2013年12月交房，至今已逾期
+一年多，多次协商无果。我们强烈要求开发商尽快交房并按合同赔偿损失。
+    联系人电话：15888886666
+
+联名人：李四、王五、赵六、钱七
+                                      二〇一五年一月二十日
+"""
+
+
+def test_joint_letter_with_several_signers():
+    f = extract_fields(JOINT_LETTER)
+    assert f.petitioner.name == "李四"
+    assert f.cosigners == ["王五", "赵六", "钱七"]
+    assert f.persons == 58                       # "共58户" is more than the four names
+    assert f.petitioner.phone == "15888886666"
+    assert f.target == "某某房地产开发有限公司"
+    assert f.request == "我们强烈要求开发商尽快交房并按合同赔偿损失。"
+    assert f.letter_date == dt.date(2015, 1, 20)
+    assert f.category == "城乡建设"
+
+
+def test_signers_on_consecutive_lines():
+    text = "……请求依法解决。\n此致\n敬礼\n村民代表：周大海\n吴小平\n郑国栋\n2014年9月1日\n"
+    f = extract_fields(text)
+    assert [f.petitioner.name, *f.cosigners] == ["周大海", "吴小平", "郑国栋"]
+    assert f.persons == 3
+
+
+def test_stated_number_of_people():
+    f = extract_fields("反映人：孙建华等12人\n我们的工资被拖欠半年，请求帮助讨薪。\n")
+    assert f.petitioner.name == "孙建华"
+    assert f.persons == 12
+    assert f.category == "劳动和社会保障"
+
+
+# ---------------------------------------------------------------- ID number problems
+
+def test_fifteen_digit_id_is_converted():
+    f = extract_fields("姓名：马德胜\n身份证：110105491231002\n")
+    assert f.petitioner.id_number == make_id("11010519491231002")
+    assert f.id_valid is True
+
+
+def test_invalid_id_is_kept_as_written_and_flagged():
+    f = extract_fields("姓名：马德胜\n身份证号：110105194912310021\n")
+    assert f.petitioner.id_number == "110105194912310021"
+    assert f.id_valid is False
+    assert "校验码" in f.id_problem
+    assert f.to_json()["id_valid"] is False
+
+
+# ---------------------------------------------------------------- court case, landline, 汉字 date
+
+COURT_LETTER = """申诉信
+
+某某市人大常委会：
+    申诉人：黄志明，住某某县某某乡某某村5组，电话（0575）8512 3456。
+    被申诉单位：某某县人民法院
+    本人与某某建筑公司工程款纠纷一案，某某县人民法院于二〇一二年九月判决对方支付工程款，
+判决生效已两年，法院至今未强制执行。
+    请求事项：
+    1. 督促某某县人民法院依法执行判决；
+    2. 追究有关人员的责任。
+
+                                                申诉人：黄志明
+                                                二〇一四年十月九日
+"""
+
+
+def test_court_case_with_landline_and_numbered_requests():
+    f = extract_fields(COURT_LETTER)
+    assert f.petitioner.name == "黄志明"
+    assert f.petitioner.phone == "0575-85123456"
+    assert f.petitioner.address == "某某县某某乡某某村5组"
+    assert f.target == "某某县人民法院"
+    assert f.target_type == "法院"
+    assert f.legal and f.category == "政法"
+    assert f.request.startswith("1.督促某某县人民法院依法执行判决")
+    assert "2.追究有关人员的责任" in f.request
+    assert f.letter_date == dt.date(2014, 10, 9)
+
+
+def test_lunar_letter_date_is_flagged_and_left_empty():
+    f = extract_fields("……请领导关心。\n此致\n敬礼\n李桂兰\n农历甲午年四月廿五\n农历二〇一四年四月廿五\n")
+    assert f.letter_date is None
+    assert f.lunar_date
+    assert f.to_json()["letter_date"] is None
+
+
+# ---------------------------------------------------------------- OCR text and bad input
+
+def test_ocr_text_with_stray_spaces_and_full_width_forms():
+    text = ("姓 名 ： 张 三\n身 份 证 号 ：１１０１０５１９４９１２３１００２Ｘ\n手 机 ： １３８ ００１３ ８０００\n"
+            "住 址 ： 某某县 某某镇 某某村 12号\n某某镇人民政府强拆我家房屋，至今未补偿。\n二〇一四年五月二十三日")
+    f = extract_fields(text)
+    assert f.petitioner.name == "张三"
+    assert f.petitioner.id_number == ZHANG_ID
+    assert f.petitioner.phone == "13800138000"
+    assert f.petitioner.address == "某某县某某镇某某村12号"
+    assert f.letter_date == dt.date(2014, 5, 23)
+    src = f.sources["petitioner.phone"]
+    assert text[src.start:src.end] == "１３８ ００１３ ８０００"
+
+
+def test_markup_and_control_characters_do_no_harm():
+    text = "姓名：<b>&amp;\x00\x07张三\r\n电话：13800138000\r\n内容：<script>&lt;\x1b[31m 强拆\r\n"
+    f = extract_fields(text)
+    assert f.petitioner.phone == "13800138000"
+    assert f.sources["petitioner.phone"].line == 2
+    json.dumps(f.to_json())
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "。。。", "姓名：", "身份证号：", "x" * 1000])
+def test_empty_or_meaningless_text_finds_nothing(text):
+    f = extract_fields(text)
+    assert f.petitioner.name is None and f.letter_date is None and f.target is None
+    assert f.request is None and f.petitioner.id_number is None
+
+
+def test_a_long_letter_is_fast():
+    body = SIGNATURE_LETTER.split("王秀英")[0]
+    text = HEADER_LETTER.split("此致")[0] + body * (20000 // len(body)) + "\n此致\n敬礼\n张三\n2014年5月23日\n"
+    assert len(text) >= 20000
+    extract_fields(text)                          # warm up (rule file, regex compilation)
+    t0 = time.perf_counter()
+    f = extract_fields(text)
+    elapsed = time.perf_counter() - t0
+    assert f.petitioner.name == "张三"
+    assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms"
+
+
+def test_rules_can_be_passed_in(tmp_path):
+    from docgen.classify import BUILTIN_RULES, load_category_rules
+    path = tmp_path / "categories.toml"
+    path.write_text(BUILTIN_RULES.read_text(encoding="utf-8").replace('"拆迁", "征收", "强拆",', '"拆迁", "征收",'),
+                    encoding="utf-8")
+    f = extract_fields("某某镇政府强拆我家。", load_category_rules(path))
+    assert f.category != "城乡建设" or "强拆" not in " ".join(f.reasons)
