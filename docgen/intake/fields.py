@@ -398,7 +398,7 @@ _ORG_RE = re.compile("|".join(map(re.escape, _ORG_SUFFIXES)))
 # Words that end the name to the left: verbs and little words around a body's name.
 _PREFIX_STOP = re.compile(
     r".*(?:举报|检举|控告|投诉|反映|状告|起诉|揭发|关于|对于|要求|请求|恳请|希望|督促|责令|责成|"
-    r"我们|我家|他们|本人|我|他|她|是|的|了|被|对|向|到|在|给|把|将|由|从|让|找|去|、|"
+    r"我们|我家|他们|本人|我|他|她|是|的|了|被|对|向|到|在|给|把|将|由|从|让|找|去|、|但|而|却|并|又|还|即|附近|旁边|周边|有|"
     r"该|这|那|其|个|由于|因为|经过|通过|如|作为|位于|为)", re.S)
 _DEPARTMENT_SUFFIXES = {"局", "委员会", "管理委员会", "办公室", "管委会"}
 _JOIN = re.compile(r".*(?:和|与|及|以及)", re.S)
@@ -406,7 +406,8 @@ _NEG_AFTER = re.compile(r"扰民|侵害|损害|欺压|威胁|坑害|诈骗|欺�
                         r"擅自|强行|欺骗|推诿|不予|没有|不给|霸占|截留|挪用|贪污|殴打|滥用|徇私|枉法|错误|久拖|"
                         r"不执行|不处理|不受理|不立案|不管|偷排|污染|扣押|罚款|刁难|敷衍")
 _ACCUSE_BEFORE = re.compile(r"举报|检举|控告|投诉|反映|状告|起诉|揭发|督促|责令|责成|查处")
-_ADDRESSEE_BEFORE = re.compile(r"(?:向|致|请|恳请|希望|呈|报)[ \t]*$")
+# "致某某局：" addresses the letter to a body; "向某某局反映" names the body that let them down.
+_ADDRESSEE_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:致|呈|报)?[ \t]*$")
 _PERSON_TARGET = re.compile(
     rf"(?:举报|检举|控告|投诉|反映|揭发)[ \t]*(?P<t>[^,，。;；:\n]{{0,24}}?(?:书记|主任|镇长|乡长|县长|局长|村长|"
     rf"院长|所长|庭长|科长|站长|经理|老板|会计|厂长|校长|组长|委员|法官|干部)(?P<n>[{_CJK}]{{2,3}}))"
@@ -439,7 +440,7 @@ def _org_mentions(tx: _Text) -> list[tuple[int, int]]:
         prefix = name[: len(name) - len(m.group(0))]
         if len(prefix) < 2 and not re.fullmatch(r"[省市县区镇乡]", prefix):
             continue
-        if re.search(r"人大|人民代表大会|信访", name):
+        if re.search(r"人大|人民代表大会|信访", name) or re.match(r"[一每各](?:家|个|所|间|些)", name):
             continue
         if spans and start == spans[-1][1] and window_start == start:
             # 某某县公安局 + 城关派出所 directly after it: one body
@@ -467,15 +468,16 @@ def _find_target(tx: _Text) -> tuple[int, int] | None:
             score += 3
         if _NEG_AFTER.search(after):
             score += 2
-        if _ADDRESSEE_BEFORE.search(before):
-            score -= 3
+        if _ADDRESSEE_BEFORE.search(before) and tx.t[e:e + 2].lstrip(" \t")[:1] in (":", "："):
+            score -= 3          # the salutation "某某局：" of a letter sent to that body
         scores[name] = scores.get(name, 0) + score
         first.setdefault(name, (s, e))
     if not scores:
         return None
     best = max(scores, key=lambda n: (scores[n], -first[n][0]))
-    # One bare mention with nothing said about it is not enough to name a target.
-    return first[best] if scores[best] >= 2 else None
+    # A single bare mention among other bodies is not enough to name a target; the only body
+    # a letter names is.
+    return first[best] if scores[best] >= 2 or (len(scores) == 1 and scores[best] > 0) else None
 
 
 # ------------------------------------------------------------------ request, summary
@@ -498,7 +500,11 @@ def _sentences(t: str) -> list[tuple[int, int]]:
             for s, e in out]
 
 
-_REQUEST_STRONG = re.compile(r"恳请|请求|恳求|诉求|特请|敬请|望[ \t]*(?:领导|贵|县|市|上级|有关)|请[ \t]*(?:领导|贵|县|市|上级|有关|人大|政府)")
+_REQUEST_STRONG = re.compile(r"恳请|建议|请求|恳求|诉求|特请|敬请|望[ \t]*(?:领导|贵|县|市|上级|有关)|请[ \t]*(?:领导|贵|县|市|上级|有关|人大|政府)")
+# What a concrete demand asks for; a courtesy closing (恳请领导给予关心和支持) asks for none.
+_REQUEST_ACTION = re.compile(r"督促|责令|责成|查处|查明|补偿|赔偿|支付|发放|纠正|恢复|维修|执行|答复|核定|调查|撤销|"
+                             r"退还|归还|停止|处理|监督|审查|追究|整改|公开|办理|落实|保护|重新|依法")
+_REQUEST_COURTESY = re.compile(r"关心|支持|重视|百忙|盼复|特此|为民做主|为我们做主|主持公道|审阅|阅示|附上|随信|附后")
 _REQUEST_WEAK = re.compile(r"(?:^|我们?|本人|特|强烈|现|故|为此|因此|所以|并)要求|希望[ \t]*(?:县|市|区|领导|政府|人大|有关|上级|相关|贵|能|尽快|早日)")
 
 
@@ -530,6 +536,10 @@ def _find_request(tx: _Text, sentences: list[tuple[int, int]]) -> tuple[int, int
         if not score:
             continue
         score += 1 if s > n * 0.5 else 0
+        score += 2 if _REQUEST_ACTION.search(sent) else 0
+        score -= 2 if _REQUEST_COURTESY.search(sent) else 0
+        if re.match(r"[ \t]*(?:请求|恳请|要求|特请|恳求|诉求|建议)", sent):
+            score += 1
         if score >= best_score:      # later sentences win ties: demands come at the end
             best, best_score = (s, e), score
     return best
