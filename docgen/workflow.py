@@ -559,12 +559,17 @@ def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
             if mode == EV_ASSIGN else None
         case.extra.update({"route_to": org, "route_mode": mode, "route_date": iso(event.date)})
         case.extra.pop("route_doc_no", None)
-        case.extra["route_due_date"] = iso(due.due_date) if due else None
+        # ``due_date`` is the key docgen.letters reads when a letter is written again later.
+        if due:
+            case.extra["due_date"] = iso(due.due_date)
+        else:
+            case.extra.pop("due_date", None)
         case.extra["route_days"] = data.get("days") or (rules_for(s.ws).profile.step("assign").days
                                                         if mode == EV_ASSIGN else None)
         case.extra["extensions"] = []
         if contact:
-            case.extra["route_contact"] = contact.strip()
+            # ``contact`` is the key docgen.letters reads; it stays for the 催办函 that may follow.
+            case.extra["contact"] = contact.strip()
         kind = "交办函" if mode == EV_ASSIGN else "转送函"
         doc = _write_letter(s, kind, {"deadline": due})
         if doc is not None and doc.doc_no:
@@ -586,7 +591,7 @@ def _decision(kind: str, field_name: str):
 
         def body(s: _Step) -> None:
             s.case.extra.update({"route_mode": kind, "route_date": iso(event.date)})
-            for key in ("route_to", "route_doc_no", "route_due_date", "route_days"):
+            for key in ("route_to", "route_doc_no", "due_date", "route_days"):
                 s.case.extra.pop(key, None)
 
         return _record(ws, case_no, event, body)
@@ -679,7 +684,7 @@ def extend(ws: Workspace, case_no: str, *, days: int, reason: str, on: dt.date |
         if due is not None:
             event.data["due_date"] = iso(due.due_date)
             if s.case.extra.get("route_mode") == EV_ASSIGN:
-                s.case.extra["route_due_date"] = iso(due.due_date)
+                s.case.extra["due_date"] = iso(due.due_date)
 
     return _record(ws, case_no, event, body)
 
@@ -794,7 +799,9 @@ def overdue_assignments(ws: Workspace, as_of: dt.date) -> list[tuple[Case, Deadl
     """Open cases whose 交办 period ran out before ``as_of`` (due date < as_of)."""
     reg = ws.registry
     found = []
-    for case in reg.list_cases(where="received_date <= ?", params=(iso(as_of),)):
+    # A case closed by then cannot be overdue; skip it without replaying.
+    for case in reg.list_cases(where="received_date <= ? AND NOT (status = ? AND closed_date <= ?)",
+                               params=(iso(as_of), STATUS_CLOSED, iso(as_of))):
         state = replay(ws, case, reg.events(case.id, as_of=as_of), as_of)
         for d in state.open_deadlines:
             if d.kind == DL_ASSIGN and d.due_date < as_of:
