@@ -1,0 +1,307 @@
+"""Opening, locking, versioning and rebuilding the index; the hooks the rest of docgen calls.
+
+Layout of ``index_dir``::
+
+    <engine>/             the engine's files (tantivy/ or whoosh/)
+    <engine>.meta.json    {"schema_version": 3, "engine": ..., "count": ..., "built": ...}
+    <engine>.stale        present when a change could not be written (a rebuild is due)
+    .write.lock           file lock: one writer at a time, across processes
+
+The index is derived data. A missing, outdated or damaged index is never searched: the caller
+gets ``IndexUnavailable`` with a Chinese reason and rebuilds (``docgen search`` does so by
+itself). A rebuild writes a fresh folder and swaps it in, so searches meanwhile see the old one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from docgen.errors import DocgenError
+from docgen.index.base import SCHEMA_VERSION, IndexDamaged, SearchEngine, SearchFilters, SearchResult
+from docgen.index.document import IndexDocument, from_case
+
+ENGINES = ("tantivy", "whoosh")
+WRITE_LOCK_TIMEOUT = 120.0       # a hook waits this long for another writer before giving up
+REBUILD_LOCK_TIMEOUT = 3600.0
+
+
+class IndexUnavailable(DocgenError):
+    """The index is missing, built by another version, or damaged: rebuild it."""
+
+
+def resolve_engine(engine: str | None = "auto") -> str:
+    """``auto`` takes tantivy when it can be imported, else Whoosh."""
+    engine = (engine or "auto").strip().lower()
+    if engine == "auto":
+        return "tantivy" if importlib.util.find_spec("tantivy") is not None else "whoosh"
+    if engine not in ENGINES:
+        raise DocgenError(f"未知的检索引擎：{engine}（可选 auto、whoosh、tantivy）")
+    if engine == "tantivy" and importlib.util.find_spec("tantivy") is None:
+        raise DocgenError("未安装 tantivy，请改用 whoosh 引擎（search.engine = \"whoosh\"）")
+    return engine
+
+
+def _engine_class(name: str) -> type[SearchEngine]:
+    if name == "tantivy":
+        from docgen.index.tantivy_engine import TantivyEngine
+        return TantivyEngine
+    from docgen.index.whoosh_engine import WhooshEngine
+    return WhooshEngine
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    from docgen.fileio import atomic_write_text
+    atomic_write_text(path, text)
+
+
+class SearchIndex:
+    """An open index: searching without a lock, writing under the cross-process file lock."""
+
+    def __init__(self, index_dir: Path, engine_name: str, engine: SearchEngine):
+        self.index_dir = Path(index_dir)
+        self.engine_name = engine_name
+        self.engine = engine
+
+    @property
+    def lock(self) -> FileLock:
+        return FileLock(str(self.index_dir / ".write.lock"))
+
+    # -- reading -------------------------------------------------------------------------
+    def search(self, query=None, filters: SearchFilters | None = None, limit: int = 20,
+               sort: str = "relevance") -> SearchResult:
+        start = time.perf_counter()
+        try:
+            result = self.engine.search(query, filters, limit, sort)
+        except IndexDamaged as exc:
+            raise IndexUnavailable(f"检索索引已损坏（{exc}），需要重建") from exc
+        result.took_ms = (time.perf_counter() - start) * 1000
+        return result
+
+    def get(self, case_no: str) -> IndexDocument | None:
+        return self.engine.get(case_no)
+
+    def count(self) -> int:
+        return self.engine.count()
+
+    def close(self) -> None:
+        self.engine.close()
+
+    # -- writing -------------------------------------------------------------------------
+    def _locked(self, fn, timeout: float = WRITE_LOCK_TIMEOUT):
+        try:
+            with self.lock.acquire(timeout=timeout, poll_interval=0.05):
+                result = fn()
+                _write_meta(self.index_dir, self.engine_name, self.engine.count())
+                return result
+        except Timeout as exc:
+            raise DocgenError("检索索引正被另一个程序写入，请稍后再试") from exc
+
+    def add(self, docs: Iterable[IndexDocument]) -> int:
+        return self._locked(lambda: self.engine.add(docs))
+
+    def replace(self, doc: IndexDocument) -> None:
+        self._locked(lambda: self.engine.replace(doc))
+
+    def delete(self, case_no: str) -> None:
+        self._locked(lambda: self.engine.delete(case_no))
+
+
+def _meta_path(index_dir: Path, engine: str) -> Path:
+    return Path(index_dir) / f"{engine}.meta.json"
+
+
+def _write_meta(index_dir: Path, engine: str, count: int) -> None:
+    meta = {"schema_version": SCHEMA_VERSION, "engine": engine, "count": count,
+            "built": dt.datetime.now().isoformat(timespec="seconds")}
+    _atomic_write(_meta_path(index_dir, engine), json.dumps(meta, ensure_ascii=False, indent=1))
+
+
+def read_meta(index_dir: Path, engine: str) -> dict | None:
+    try:
+        return json.loads(_meta_path(index_dir, engine).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def index_status(index_dir: Path, engine: str = "auto") -> str | None:
+    """None when the index can be searched, else the Chinese reason it cannot."""
+    name = resolve_engine(engine)
+    index_dir = Path(index_dir)
+    meta = read_meta(index_dir, name)
+    if meta is None or not (index_dir / name).is_dir():
+        return "检索索引尚未建立"
+    if meta.get("schema_version") != SCHEMA_VERSION or meta.get("engine") != name:
+        return (f"检索索引的版本（{meta.get('schema_version')}）与本程序（{SCHEMA_VERSION}）不符，"
+                "需要重建")
+    if (index_dir / f"{name}.stale").exists():
+        return "检索索引有未写入的更改，需要重建"
+    return None
+
+
+def open_index(index_dir: Path, engine: str = "auto", create: bool = False) -> SearchIndex:
+    """Open the index for searching and small updates.
+
+    ``create=True`` makes an empty index when there is none (or an unusable one); otherwise a
+    missing, outdated or damaged index raises ``IndexUnavailable``.
+    """
+    name = resolve_engine(engine)
+    index_dir = Path(index_dir)
+    reason = index_status(index_dir, name)
+    if reason is not None:
+        if not create:
+            raise IndexUnavailable(reason + "，请运行 docgen index rebuild")
+        return rebuild(index_dir, [], name)
+    try:
+        return SearchIndex(index_dir, name, _engine_class(name)(index_dir / name))
+    except IndexDamaged as exc:
+        if create:
+            return rebuild(index_dir, [], name)
+        raise IndexUnavailable(f"检索索引已损坏（{exc}），请运行 docgen index rebuild") from exc
+
+
+def _counted(docs: Iterable[IndexDocument], progress: Callable[[int], None] | None,
+             every: int = 500):
+    """Pass documents through, calling ``progress(n)`` every ``every`` documents."""
+    n = 0
+    for doc in docs:
+        yield doc
+        n += 1
+        if progress and n % every == 0:
+            progress(every)
+    if progress and n % every:
+        progress(n % every)
+
+
+def rebuild(index_dir: Path, docs: Iterable[IndexDocument], engine: str = "auto",
+            progress: Callable[[int], None] | None = None) -> SearchIndex:
+    """Build a fresh index from ``docs`` and swap it in; ``progress(n)`` after each batch."""
+    name = resolve_engine(engine)
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    with FileLock(str(index_dir / ".write.lock")).acquire(timeout=REBUILD_LOCK_TIMEOUT,
+                                                          poll_interval=0.1):
+        fresh = index_dir / f"{name}.new"
+        cls = _engine_class(name)
+        engine = cls(fresh, create=True)
+        engine.add(_counted(docs, progress), bulk=True)
+        count = engine.count()
+        engine.close()
+        final, old = index_dir / name, index_dir / f"{name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+        fresh.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        _write_meta(index_dir, name, count)
+        stale = index_dir / f"{name}.stale"
+        # A change marked stale after this rebuild began may be missing from it: keep the mark.
+        if stale.exists() and stale.stat().st_mtime < started:
+            stale.unlink()
+    return SearchIndex(index_dir, name, cls(final))
+
+
+# -- the workspace side: registry → documents, and the hooks -------------------------------
+
+def configured_engine(ws) -> str:
+    try:
+        return str(ws.section("search").get("engine", "auto"))
+    except Exception:   # a workspace without a [search] section uses the default
+        return "auto"
+
+
+def _file_text(path: Path) -> str:
+    """Text of a stored .txt or .docx (results, replies, generated letters); others: nothing."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".txt":
+            data = path.read_bytes()
+            for enc in ("utf-8", "gb18030"):
+                try:
+                    return data.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+        elif suffix == ".docx":
+            import docx
+            d = docx.Document(str(path))
+            parts = [p.text for p in d.paragraphs]
+            parts += [c.text for t in d.tables for row in t.rows for c in row.cells]
+            return "\n".join(parts)
+    except Exception:   # an unreadable file must not stop indexing the case itself
+        return ""
+    return ""
+
+
+def case_texts(ws, case) -> list[str]:
+    """Texts of a case kept outside the case row: event details and stored text documents."""
+    reg = ws.registry
+    texts = []
+    if case.id is not None:
+        texts += [e.detail for e in reg.events(case.id) if e.detail]
+        for f in reg.files(case.id):
+            if f.role != "original":   # the original's text is already case.text
+                texts.append(_file_text(ws.root / f.path))
+    return [t for t in texts if t and t.strip()]
+
+
+def document_for(ws, case) -> IndexDocument:
+    return from_case(case, case_texts(ws, case))
+
+
+def rebuild_from_workspace(ws, engine: str | None = None,
+                           progress: Callable[[int], None] | None = None) -> SearchIndex:
+    """``docgen index rebuild``: every case of the registry, open and archived."""
+    name = resolve_engine(engine or configured_engine(ws))
+    docs = (document_for(ws, case) for case in ws.registry.iter_cases())
+    return rebuild(ws.index_dir, docs, name, progress)
+
+
+def open_workspace_index(ws, engine: str | None = None, rebuild_if_needed: bool = True,
+                         say: Callable[[str], None] | None = None) -> SearchIndex:
+    """The workspace's index, rebuilt first (with a message) when missing/outdated/damaged."""
+    name = resolve_engine(engine or configured_engine(ws))
+    try:
+        return open_index(ws.index_dir, name)
+    except IndexUnavailable as exc:
+        if not rebuild_if_needed:
+            raise
+        if say:
+            say(f"{str(exc).split('，请运行')[0]}，正在从登记库重建……")
+        return rebuild_from_workspace(ws, name)
+
+
+def _hook(ws, action: Callable[[SearchIndex], None]) -> None:
+    """Run a small update if an index exists; otherwise or on trouble, leave it for a rebuild."""
+    name = resolve_engine(configured_engine(ws))
+    index_dir = Path(ws.index_dir)
+    if read_meta(index_dir, name) is None:
+        return   # no index yet: the first search or `docgen index rebuild` builds it
+    try:
+        idx = open_index(index_dir, name)
+    except IndexUnavailable:
+        return   # already due for a rebuild, which will include this change
+    try:
+        action(idx)
+    except (DocgenError, IndexDamaged, OSError, ValueError):
+        # The registry change has happened; the index must not silently miss it.
+        (index_dir / f"{name}.stale").touch()
+    finally:
+        idx.close()
+
+
+def index_case(ws, case) -> None:
+    """Call after intake, routing, closing or archiving a case (cheap; no index, no work)."""
+    _hook(ws, lambda idx: idx.replace(document_for(ws, case)))
+
+
+def remove_case(ws, case_no: str) -> None:
+    """Call after a case is deleted from the registry."""
+    _hook(ws, lambda idx: idx.delete(case_no))
