@@ -151,6 +151,8 @@ def letter_date(text: str, *, today: dt.date | None = None) -> DateMatch | None:
     standalone: list[DateMatch] = []
     for d in dates:
         ls, le = _line_bounds(folded, d.start)
+        if le - ls > 200 or len(folded[ls:le].strip()) - (d.end - d.start) > 40:
+            continue            # a date inside a long line is part of the story
         before = folded[ls:d.start]
         if _LABEL_BEFORE.search(before):
             labelled.append(d)      # "日期：2014年5月23日"

@@ -273,8 +273,15 @@ def _signature_region(tx: _Text) -> int:
     if last and last.start() >= len(tx.t) * 0.4:
         return last.start()
     starts = [0] + [i + 1 for i in tx._nl]
-    nonempty = [s for s in starts if tx.t[s:tx.t.find("\n", s) if "\n" in tx.t[s:] else None].strip()]
+    ends = [*tx._nl, len(tx.t)]
+    nonempty = [s for s, e in zip(starts, ends, strict=True) if not tx.t[s:e].isspace() and e > s]
     return nonempty[-8] if len(nonempty) >= 8 else 0
+
+
+_SIG_JINGSHANG = re.compile(r"(敬上|谨上|叩上|拜上|呈上|上)[ \t]*[。.!]?[ \t]*$")
+_SIG_DATE = re.compile(r"[\d〇零○O一二三四五六七八九]{2,4}[ \t]*年.*$|\d{4}[./-]\d{1,2}[./-]\d{1,2}.*$")
+_SIG_CIZHI = re.compile(r"^[ \t]*(此[ \t]*致|敬[ \t]*礼)[ \t]*[!！]?")
+_SIG_ROLE = re.compile(rf"^(?:[{_CJK}]{{0,4}}代表|联名人?|签名人?|具名人?|署名)[ \t]*:?[ \t]*")
 
 
 def _find_signers(tx: _Text) -> _Signers | None:
@@ -311,12 +318,12 @@ def _find_signers(tx: _Text) -> _Signers | None:
     for ln in tx.t[region:].split("\n"):
         s, e = pos, pos + len(ln)
         pos = e + 1
-        body = re.sub(r"(敬上|谨上|叩上|拜上|呈上|上)[ \t]*[。.!]?[ \t]*$", "", ln)
-        # drop a date on the signature line: "张三  2014年5月23日"
-        body = re.sub(r"[\d〇零○O一二三四五六七八九]{2,4}[ \t]*年.*$|\d{4}[./-]\d{1,2}[./-]\d{1,2}.*$", "", body)
-        body = re.sub(r"^[ \t]*(此[ \t]*致|敬[ \t]*礼)[ \t]*[!！]?", "", body).strip()
-        # "业主代表 李四 王五", "联名人：…" — the role before the names is not a name
-        body = re.sub(rf"^(?:[{_CJK}]{{0,4}}代表|联名人?|签名人?|具名人?|署名)[ \t]*:?[ \t]*", "", body)
+        if not ln.strip() or len(ln) > 80:
+            continue
+        body = _SIG_JINGSHANG.sub("", ln)
+        body = _SIG_DATE.sub("", body)              # "张三  2014年5月23日"
+        body = _SIG_CIZHI.sub("", body).strip()
+        body = _SIG_ROLE.sub("", body)             # "业主代表 李四 王五", "联名人：…"
         if not body:
             continue
         if _anonymous_value(body):
@@ -414,6 +421,9 @@ _PERSON_TARGET = re.compile(
 )
 
 
+_NAME_CHARS_TAIL = re.compile(rf"[{_CJK}XＸ×\d]*$")
+
+
 def _org_mentions(tx: _Text) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     last_end = 0
@@ -422,12 +432,8 @@ def _org_mentions(tx: _Text) -> list[tuple[int, int]]:
         if s < last_end:
             continue
         left = max(last_end, s - 24)
-        window = tx.t[left:s]
         # the name is made of Chinese characters (and 某, X placeholders), no punctuation
-        k = len(window)
-        while k > 0 and re.match(rf"[{_CJK}XＸ×\d]", window[k - 1]):
-            k -= 1
-        window_start = left + k
+        window_start = _NAME_CHARS_TAIL.search(tx.t, left, s).start()
         stop = _PREFIX_STOP.match(tx.t, window_start, s)
         start = stop.end() if stop else window_start
         # "和/与/及" join two bodies ("镇政府和某某公司") except inside a department's own
@@ -552,37 +558,58 @@ _INTRO_CLAUSE = re.compile(r"^(?:[\d〇零一二三四五六七八九]{2,4}年(?
 _TITLE = re.compile(r"^[ \t]*(?:关于.{2,40}|.{2,30}(?:的信|情况反映|举报信|控告信|申诉书|申诉信|求助信|建议书|请求书|反映信))[ \t]*$")
 
 
-def _find_summary(tx: _Text, sentences: list[tuple[int, int]]) -> tuple[str, int, int] | None:
-    lines = tx.t.split("\n")
+CONTENT_LABELS = ("反映内容", "信访内容", "来信内容", "来访内容", "主要内容", "反映问题", "主要问题",
+                  "事由", "内容", "基本情况", "信访事项", "反映事项")
+
+
+def _clip(text: str) -> str:
+    text = text.rstrip("，,;；")
+    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
+
+
+def _substance(tx: _Text, s: int, e: int) -> int | None:
+    """Start of the substance of sentence ``s:e`` once self-introduction clauses are dropped
+    ("我叫张三，男，62岁，住某某村，……"); None when nothing is left."""
+    clauses = list(re.finditer(r"[^,，;；]+[,，;；]?", tx.t[s:e]))
+    k = 0
+    while k < len(clauses) and _INTRO_CLAUSE.match(clauses[k].group(0).strip()):
+        k += 1
+    if k == len(clauses):
+        return None
+    cs = s + clauses[k].start()
+    return cs if len(re.sub(r"\s", "", tx.t[cs:e])) >= 6 else None
+
+
+def _find_summary(tx: _Text, sentences: list[tuple[int, int]],
+                  closing: int) -> tuple[str, int, int] | None:
+    """A title line near the top, else the first sentence of a 反映内容 field, else the first
+    sentence of the substance before the closing."""
     pos = 0
-    for ln in lines[:6]:
+    for ln in tx.t.split("\n")[:6]:
         st = ln.strip()
-        if st and _TITLE.match(ln) and ":" not in st and len(st) <= SUMMARY_MAX:
+        if st and _TITLE.match(ln) and not re.search(r"[:,，。;；\t]", st) and len(st) <= SUMMARY_MAX:
             s = pos + ln.find(st[0])
             return tx.value(s, s + len(st)), s, s + len(st)
         pos += len(ln) + 1
+    for _label, vs, _ve, _ls in _labelled(tx, CONTENT_LABELS):
+        end = re.search(r"[。！？!?\n]|$", tx.t[vs:]).end() + vs
+        cs = _substance(tx, vs, end)
+        if cs is not None:
+            return _clip(tx.value(cs, end)), cs, end
     for s, e in sentences:
+        if s >= closing:
+            break
         sent = tx.t[s:e]
         first_line = sent.split("\n", 1)[0]
         compact = re.sub(r"[ \t]", "", sent)
-        if _SALUTATION.search(first_line.strip()) or _HEADER_LINE.match(compact) or len(sent) < 8:
-            continue
         if re.search(r"此[ \t]*致|敬[ \t]*礼", sent):
             break
-        # drop self-introduction clauses: "我叫张三，男，62岁，住某某村，……"
-        clauses = list(re.finditer(r"[^,，;；]+[,，;；]?", sent))
-        k = 0
-        while k < len(clauses) and _INTRO_CLAUSE.match(clauses[k].group(0).strip()):
-            k += 1
-        if k == len(clauses):
-            continue            # the whole sentence introduces the writer
-        cs = s + clauses[k].start() if clauses else s
-        if len(re.sub(r"\s", "", tx.t[cs:e])) < 6:
+        if (_SALUTATION.search(first_line.strip()) or _HEADER_LINE.match(compact) or "\t" in first_line
+                or len(compact) < 8):
             continue
-        text = tx.value(cs, e).rstrip("，,;；")
-        if len(text) > SUMMARY_MAX:
-            text = text[: SUMMARY_MAX - 1] + "…"
-        return text, cs, e
+        cs = _substance(tx, s, e)
+        if cs is not None:
+            return _clip(tx.value(cs, e)), cs, e
     return None
 
 
@@ -651,7 +678,7 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
         out.request = value if len(value) <= REQUEST_MAX else value[: REQUEST_MAX - 1] + "…"
         sources["request"] = tx.source(*req)
 
-    summ = _find_summary(tx, sentences)
+    summ = _find_summary(tx, sentences, _signature_region(tx) if len(tx.t) > 200 else len(tx.t))
     if summ:
         out.summary = summ[0]
         sources["summary"] = tx.source(summ[1], summ[2])

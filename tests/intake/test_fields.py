@@ -301,7 +301,9 @@ def test_a_long_letter_is_fast():
     f = extract_fields(text)
     elapsed = time.perf_counter() - t0
     assert f.petitioner.name == "张三"
-    assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms"
+    # The budget is ~100 ms (measured in benchmarks/bench_fields.py, ~30 ms); this only
+    # catches a regex gone quadratic, with room for a busy CI machine.
+    assert elapsed < 1.0, f"{elapsed * 1000:.0f} ms"
 
 
 def test_rules_can_be_passed_in(tmp_path):
@@ -311,3 +313,33 @@ def test_rules_can_be_passed_in(tmp_path):
                     encoding="utf-8")
     f = extract_fields("某某镇政府强拆我家。", load_category_rules(path))
     assert f.category != "城乡建设" or "强拆" not in " ".join(f.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "1" * 20000, "1 " * 10000, "\n" * 20000, "张三\n" * 6000, "某某局" * 6000, "2014.5.23 " * 2000,
+    "二〇一四年五月二十三日\n" * 1600, "姓名：张三\n" * 3000, "138 0013 8000 " * 1500, "，" * 20000,
+])
+def test_pathological_text_stays_linear(text):
+    t0 = time.perf_counter()
+    extract_fields(text)
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_generated_letters_read_correctly():
+    """The letters of tests/fixtures/letters.py (their typed text, before any OCR)."""
+    letters = pytest.importorskip("tests.fixtures.letters")
+    misses: dict[str, list[int]] = {}
+    n = 60
+    for seed in range(n):
+        truth = letters.make_truth(seed)
+        f = extract_fields(truth.text)
+        for key, got, want in (("name", f.petitioner.name, truth.name),
+                               ("id", f.petitioner.id_number, truth.id_number),
+                               ("phone", f.petitioner.phone, truth.phone),
+                               ("address", f.petitioner.address, truth.address),
+                               ("date", f.letter_date, truth.letter_date),
+                               ("target", f.target, truth.target),
+                               ("request", f.request, truth.request)):
+            if got != want:
+                misses.setdefault(key, []).append(seed)
+    assert all(len(seeds) <= n * 0.05 for seeds in misses.values()), misses
