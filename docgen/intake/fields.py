@@ -254,13 +254,19 @@ def _anonymous_value(value: str) -> bool:
     return any(v.startswith(w) for w in ANONYMOUS_WORDS if len(w) > 1) or v in ("无", "略")
 
 
-def _stated_count(tx: _Text) -> int | None:
-    """"张三等32人", "共58户村民联名" → the number written; None when none is written."""
+_COUNT = r"(\d{1,4}|[一二两三四五六七八九十]{1,3})[ \t]*(?:人|名|户|位)"
+
+
+def _stated_count(tx: _Text, joint: bool) -> int | None:
+    """"张三等32人", "58户村民联名" → the number written; "共58户" only in a joint letter
+    (in another letter "全村共300户" is part of the story)."""
+    patterns = [rf"等[ \t]*{_COUNT}", rf"{_COUNT}[^\n。,]{{0,6}}(?:联名|签名|签字)"]
+    if joint:
+        patterns.append(rf"(?:共|计)[ \t]*{_COUNT}")
     best = None
-    for m in re.finditer(r"(?:等|共|计)[ \t]*(\d{1,4}|[一二两三四五六七八九十]{1,3})[ \t]*(?:人|名|户|位)"
-                         r"|(\d{1,4}|[一二两三四五六七八九十]{1,3})[ \t]*(?:人|名|户|位)[^\n。,]{0,6}(?:联名|签名|签字)",
-                         tx.t):
-        n = cn_number(m.group(1) or m.group(2))
+    for m in re.finditer("|".join(patterns), tx.t):
+        raw = next(g for g in m.groups() if g)
+        n = cn_number(raw)
         if n and n > 1 and (best is None or n > best):
             best = n
     return best
@@ -637,7 +643,8 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
         if m:
             out.anonymous = True
             sources["petitioner.anonymous"] = tx.source(m.start(), m.end())
-    stated = _stated_count(tx)
+    joint = bool(out.cosigners) or bool(re.search(r"联[ \t]*名", tx.t))
+    stated = _stated_count(tx, joint)
     out.persons = max(1, len(signers.names) if signers else 1, stated or 0)
 
     ids = find_id_numbers(text)

@@ -111,11 +111,20 @@ def check_id(s: str, *, today: dt.date | None = None) -> IdCheck:
 _STRICT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 # OCR and typists break numbers into groups: "1101 0519 4912 3100 2X". Only single spaces.
 _SPACED = re.compile(r"(?<![0-9A-Za-z])\d(?:[ \t]?\d){14,16}(?:[ \t]?[\dXx])?(?![0-9A-Za-z])")
-_LABEL = re.compile(r"(身\s*份\s*证|身\s*份\s*号\s*码|证\s*件\s*号|公\s*民\s*身\s*份|ID)")
+# 身分证 is a common misspelling (and an OCR misreading) of 身份证.
+_LABEL = re.compile(r"(身\s*[份分]\s*证|身\s*份\s*号\s*码|证\s*件\s*号|公\s*民\s*身\s*份|ID)")
+
+
+_ANY_LENGTH = re.compile(r"(?<![0-9A-Za-z])\d{8,24}[Xx]?(?![0-9A-Za-z])")
+_PHONE_LABEL = re.compile(r"(电\s*话|手\s*机|联\s*系)[^\d\n]{0,6}$")
 
 
 def _labelled(folded: str, start: int) -> bool:
     return bool(_LABEL.search(folded, max(0, start - 16), start))
+
+
+def _labelled_phone(folded: str, start: int) -> bool:
+    return bool(_PHONE_LABEL.search(folded, max(0, start - 10), start))
 
 
 def find_id_numbers(text: str) -> list[IdMatch]:
@@ -143,5 +152,14 @@ def find_id_numbers(text: str) -> list[IdMatch]:
         if chk.valid:
             found.append(IdMatch(m.start(), m.end(), text[m.start():m.end()], chk,
                                  _labelled(folded, m.start())))
+    # A labelled number of the wrong length ("身份证号：1101051949123") is still the petitioner's
+    # number as written: report it, flagged, rather than drop it.
+    for m in _ANY_LENGTH.finditer(folded):
+        if any(s < m.end() and m.start() < e for s, e in taken) or \
+                any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        if _labelled(folded, m.start()) and not _labelled_phone(folded, m.start()):
+            found.append(IdMatch(m.start(), m.end(), text[m.start():m.end()], check_id(m.group(0)),
+                                 True))
     found.sort(key=lambda f: f.start)
     return found

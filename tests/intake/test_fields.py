@@ -343,3 +343,14 @@ def test_generated_letters_read_correctly():
             if got != want:
                 misses.setdefault(key, []).append(seed)
     assert all(len(seeds) <= n * 0.05 for seeds in misses.values()), misses
+
+
+def test_household_count_in_an_individual_letter_is_not_the_number_of_petitioners():
+    f = extract_fields("我叫孙丽，我们村共300户，村委会把集体土地卖了，请求调查。\n孙丽\n2014年5月1日")
+    assert f.persons == 1
+
+
+def test_short_id_number_is_kept_and_flagged():
+    f = extract_fields("姓名：马德胜\n身份证号：1101051949123\n")
+    assert f.petitioner.id_number == "1101051949123"
+    assert f.id_valid is False and "位数" in f.id_problem

@@ -103,3 +103,13 @@ def test_longer_digit_runs_are_not_id_numbers():
 def test_fifteen_digit_run_needs_a_valid_date_or_a_label():
     assert find_id_numbers("订单号 123456789012345") == []
     assert len(find_id_numbers("身份证：110105491231002")) == 1
+
+
+def test_labelled_number_of_the_wrong_length_is_kept_and_flagged():
+    (m,) = find_id_numbers("身份证号：1101051949123  电话13800138000")
+    assert m.check.number == "1101051949123"
+    assert not m.check.valid and "13位" in m.check.reason
+
+
+def test_common_misspelling_of_the_label():
+    assert find_id_numbers("身分证：110105491231002")[0].check.valid
