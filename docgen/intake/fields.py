@@ -209,8 +209,9 @@ _NOT_NAMES = set(ANONYMOUS_WORDS) | {
     "本人", "群众", "村民", "居民", "此致", "敬礼", "领导", "同志", "您好", "谢谢", "签名", "附件",
     "联系", "电话", "地址", "日期", "时间", "信访", "申请", "反映", "举报", "全体", "代表", "家属",
     "业主", "职工", "党员", "市民", "农民", "上访", "来信", "特此", "妥否", "以上", "附后", "附",
-    "如下", "盖章", "手印", "签字", "年月日", "万分感谢",
-}
+    "如下", "盖章", "手印", "签字", "年月日", "万分感谢", "祝好", "顺祝", "感谢", "叩谢", "拜托",
+    "谨此", "恳请", "再次感谢", "致礼", "敬上", "谨上", "盼复", "特此反映",
+} | set(NAME_LABELS)
 
 
 def _is_name(s: str, *, strict: bool) -> bool:
@@ -225,6 +226,8 @@ def _is_name(s: str, *, strict: bool) -> bool:
     if re.search(r"[省市县区镇乡村组号楼室局院委会司厂镇路街]$|[的了是在和与我你他她们着]", s):
         return False
     if strict:
+        if re.search(r"(大爷|大妈|大娘|大叔|大姐|大哥|老师|师傅|同志|先生|女士|老汉|阿姨)$", s):
+            return False        # 李大爷: how one is called, not a name to register
         if s.startswith(_COMPOUND_SURNAMES):
             return len(s) <= 4
         return s[0] in _SURNAMES and len(s) <= 3
@@ -287,7 +290,8 @@ def _signature_region(tx: _Text) -> int:
 _SIG_JINGSHANG = re.compile(r"(敬上|谨上|叩上|拜上|呈上|上)[ \t]*[。.!]?[ \t]*$")
 _SIG_DATE = re.compile(r"[\d〇零○O一二三四五六七八九]{2,4}[ \t]*年.*$|\d{4}[./-]\d{1,2}[./-]\d{1,2}.*$")
 _SIG_CIZHI = re.compile(r"^[ \t]*(此[ \t]*致|敬[ \t]*礼)[ \t]*[!！]?")
-_SIG_ROLE = re.compile(rf"^(?:[{_CJK}]{{0,4}}代表|联名人?|签名人?|具名人?|署名)[ \t]*:?[ \t]*")
+_SIG_ROLE = re.compile(rf"^(?:[{_CJK}]{{0,4}}代表|联名人?|签名人?|具名人?|署名|退休职工|村民|居民|业主|职工|"
+                       rf"农民工|党员|老党员|群众)[ \t]*:?[ \t]*")
 
 
 def _find_signers(tx: _Text) -> _Signers | None:
