@@ -194,10 +194,16 @@ class SearchEngine(ABC):
         hits = [self._hit(doc, score, terms) for doc, score in rows]
         return SearchResult(total=total, hits=hits)
 
+    def find(self, filters: SearchFilters, limit: int = 200) -> list[IndexDocument]:
+        """Documents matching the filters alone, newest first."""
+        return [d for d, _ in self._run(And(), filters, limit, "date")[1]]
+
     def more_like_this(self, doc: IndexDocument, limit: int = 20, max_terms: int = 30,
-                       filters: SearchFilters | None = None) -> list[tuple[IndexDocument, float]]:
-        """Cases whose text shares the most distinctive bigrams of ``doc``'s text."""
-        weights = self.key_terms(doc, max_terms)
+                       filters: SearchFilters | None = None, terms: dict[str, float] | None = None
+                       ) -> list[tuple[IndexDocument, float]]:
+        """Cases whose text shares the most distinctive bigrams of ``doc``'s text (``terms``:
+        precomputed ``key_terms``)."""
+        weights = terms if terms is not None else self.key_terms(doc, max_terms)
         if not weights:
             return []
         filters = filters or SearchFilters()

@@ -80,7 +80,8 @@ class SearchIndex:
         start = time.perf_counter()
         try:
             result = self.engine.search(query, filters, limit, sort)
-        except IndexDamaged as exc:
+        except (IndexDamaged, OSError, EOFError, ValueError) as exc:
+            # tantivy reports missing or corrupt segment files as ValueError/OSError.
             raise IndexUnavailable(f"检索索引已损坏（{exc}），需要重建") from exc
         result.took_ms = (time.perf_counter() - start) * 1000
         return result
@@ -182,7 +183,7 @@ def _counted(docs: Iterable[IndexDocument], progress: Callable[[int], None] | No
 
 def rebuild(index_dir: Path, docs: Iterable[IndexDocument], engine: str = "auto",
             progress: Callable[[int], None] | None = None) -> SearchIndex:
-    """Build a fresh index from ``docs`` and swap it in; ``progress(n)`` after each batch."""
+    """Build a fresh index from ``docs`` and swap it in; ``progress(n)`` as documents go in."""
     name = resolve_engine(engine)
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ from pathlib import Path
 from whoosh import fields, index, query, sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Positions
-from whoosh.index import EmptyIndexError
 from whoosh.system import pack_uint
 
 from docgen.index.analyzer import FIELD_GAP, compact, ngram_tokens
@@ -116,8 +115,8 @@ class WhooshEngine(SearchEngine):
                 self.ix = index.create_in(str(self.path), _schema(), indexname=INDEX_NAME)
             else:
                 self.ix = index.open_dir(str(self.path), indexname=INDEX_NAME)
-        except (OSError, EmptyIndexError, ValueError, EOFError, KeyError) as exc:
-            raise IndexDamaged(str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - Whoosh signals damaged files in many ways
+            raise IndexDamaged(str(exc) or type(exc).__name__) from exc
         self._searcher = None
 
     # -- writing -------------------------------------------------------------------------
@@ -198,8 +197,8 @@ class WhooshEngine(SearchEngine):
         if self._searcher is None:
             try:
                 self._searcher = self.ix.searcher()
-            except (OSError, EOFError, ValueError, KeyError) as exc:
-                raise IndexDamaged(str(exc)) from exc
+            except Exception as exc:  # noqa: BLE001 - see __init__
+                raise IndexDamaged(str(exc) or type(exc).__name__) from exc
         return self._searcher
 
     def count(self) -> int:
