@@ -163,7 +163,8 @@ def archive_batch(ws: Workspace, year: int | None = None, dry_run: bool = False,
         done = 0
         if progress:
             progress(0, total)
-        for chunk in _chunks(tasks):
+        per_sync = max(1, int(ws.section("archive").get("sync_every", CHUNK_PACKAGES)))
+        for chunk in _chunks(tasks, per_sync):
             for item in _archive_chunk(ws, chunk, today or dt.date.today(), result):
                 result.archived.append(item)
                 result.files.append(item.path)
@@ -323,17 +324,18 @@ def _clean_staging(ws: Workspace) -> None:
 
 # A group of packages is made durable with one os.sync() instead of an fsync per file and
 # folder (tens of fsyncs per package); its size bounds the work a crash can throw away.
-CHUNK_PACKAGES = 64
-CHUNK_BYTES = 256 << 20
+# ``[archive] sync_every`` in docgen.toml changes the package count.
+CHUNK_PACKAGES = 32
+CHUNK_BYTES = 128 << 20
 
 
-def _chunks(tasks: list[_Task]):
+def _chunks(tasks: list[_Task], packages: int = CHUNK_PACKAGES):
     chunk: list[_Task] = []
     size = 0
     for task in tasks:
         chunk.append(task)
         size += task.bytes
-        if len(chunk) >= CHUNK_PACKAGES or size >= CHUNK_BYTES:
+        if len(chunk) >= packages or size >= CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
     if chunk:
