@@ -573,8 +573,13 @@ CONTENT_LABELS = ("反映内容", "信访内容", "来信内容", "来访内容"
 
 
 def _clip(text: str) -> str:
+    """At most SUMMARY_MAX characters, cut after a whole clause where one ends late enough."""
     text = text.rstrip("，,;；")
-    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
+    if len(text) <= SUMMARY_MAX:
+        return text
+    head = text[: SUMMARY_MAX - 1]
+    cut = max(head.rfind("，"), head.rfind(","), head.rfind("；"))
+    return (head[:cut] if cut >= SUMMARY_MAX // 3 else head) + "…"
 
 
 def _substance(tx: _Text, s: int, e: int) -> int | None:
