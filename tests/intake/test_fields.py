@@ -360,5 +360,6 @@ def test_summary_is_one_line_of_at_most_60_characters_cut_after_a_clause():
     text = ("尊敬的人大代表：\n昆山市住房和城乡建设局在丽景新村旁边施工，每天晚上十点以后仍\n在打桩作业，噪声很大，"
             "附近5百多户居民无法正常休息，老人和孩子身\n体都受到了影响。\n")
     f = extract_fields(text)
-    assert f.summary == "昆山市住房和城乡建设局在丽景新村旁边施工，每天晚上十点以后仍在打桩作业，噪声很大…"
+    assert f.summary == ("昆山市住房和城乡建设局在丽景新村旁边施工，每天晚上十点以后仍在打桩作业，噪声很大，"
+                         "附近5百多户居民无法正常休息…")
     assert len(f.summary) <= 60 and "\n" not in f.summary
