@@ -69,6 +69,7 @@ from docgen.letters.style import (
     STYLE_PAGE_NO,
     STYLE_RULE,
     STYLE_SIGNATURE,
+    STYLE_SPACER,
     STYLE_SUBLINE,
     STYLE_TITLE,
     TITLE_PITCH,
@@ -166,6 +167,12 @@ def _style(doc, name: str, *, font: str = FANGSONG, size: float = SIZE_3, base: 
     return st
 
 
+# Text is left-aligned, not justified: LibreOffice (7.4) drops a comma that ends a justified line
+# when the characters are condensed for the 28-per-line pitch, and a letter must never lose a
+# character. With CJK text every character has the same width, so lines still end flush.
+TEXT_ALIGN = WD_ALIGN_PARAGRAPH.LEFT
+
+
 def _new_document():
     doc = Document()
     # docDefaults: 三号仿宋, Chinese language, no theme fonts
@@ -198,19 +205,20 @@ def _new_document():
     pf.space_after = Pt(0)
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = LINE_PITCH
-    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.alignment = TEXT_ALIGN
 
     two_chars = 2 * SIZE_3
     _style(doc, STYLE_ORGAN, font=XIAOBIAOSONG, size=ORGAN_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER,
            left=-RULE_OVERHANG.pt, right=-RULE_OVERHANG.pt, color=RED, pitch=Pt(ORGAN_SIZE * 1.2))
+    _style(doc, STYLE_SPACER, size=1, pitch=Pt(1))
     _style(doc, STYLE_RULE, size=1, left=-RULE_OVERHANG.pt, right=-RULE_OVERHANG.pt, pitch=Pt(1))
     _style(doc, STYLE_DOC_NO, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _style(doc, STYLE_TITLE, font=XIAOBIAOSONG, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER,
            pitch=TITLE_PITCH)
-    _style(doc, STYLE_ADDRESSEE, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=LINE_PITCH.pt)
-    _style(doc, STYLE_BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=two_chars)
-    _style(doc, STYLE_H1, font=HEITI, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=two_chars)
-    _style(doc, STYLE_H2, font=KAITI, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=two_chars)
+    _style(doc, STYLE_ADDRESSEE, align=TEXT_ALIGN, before=LINE_PITCH.pt)
+    _style(doc, STYLE_BODY, align=TEXT_ALIGN, first_line=two_chars)
+    _style(doc, STYLE_H1, font=HEITI, align=TEXT_ALIGN, first_line=two_chars)
+    _style(doc, STYLE_H2, font=KAITI, align=TEXT_ALIGN, first_line=two_chars)
     _style(doc, STYLE_ATTACHMENT, align=WD_ALIGN_PARAGRAPH.LEFT, left=two_chars)
     _style(doc, STYLE_SIGNATURE, align=WD_ALIGN_PARAGRAPH.RIGHT, right=4 * SIZE_3,
            before=2 * LINE_PITCH.pt)
@@ -220,9 +228,9 @@ def _new_document():
     _style(doc, STYLE_CC, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.LEFT, left=4 * SIZE_4,
            first_line=-3 * SIZE_4, right=SIZE_4, before=2 * LINE_PITCH.pt)
     _style(doc, STYLE_PAGE_NO, font=SONGTI, size=SIZE_4, pitch=Pt(SIZE_4 * 1.2))
-    _style(doc, STYLE_CELL, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.JUSTIFY, pitch=Pt(21))
+    _style(doc, STYLE_CELL, size=SIZE_4, align=TEXT_ALIGN, pitch=Pt(21))
     _style(doc, STYLE_LABEL, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, pitch=Pt(21))
-    _style(doc, STYLE_SUBLINE, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.JUSTIFY, pitch=Pt(22))
+    _style(doc, STYLE_SUBLINE, size=SIZE_4, align=TEXT_ALIGN, pitch=Pt(22))
     return doc
 
 
@@ -266,6 +274,9 @@ def _page_setup(doc, *, letter_format: bool) -> None:
         _add_page_field(p)
     for header in (section.header, section.even_page_header):
         header.is_linked_to_previous = False
+        # an empty header paragraph in the body font would reach below the 37 mm top margin
+        # (30 mm header distance + 29 pt line) and push the text down: 21 lines instead of 22
+        header.paragraphs[0].style = doc.styles[STYLE_SPACER]
 
     if letter_format:
         header = section.first_page_header

@@ -154,7 +154,8 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
     route_to = one_line(info.get("route_to"))
     route_mode = one_line(info.get("route_mode"))
     route_date = _as_date(info.get("route_date"))
-    due = _as_date(info.get("due_date"))
+    # the workflow keeps the routing deadline as route_due_date; an explicit due_date wins
+    due = _as_date(info.get("due_date") or info.get("route_due_date"))
     facts = paragraphs(info.get("facts") or case.summary or case.text)
 
     attachments = info.get("attachments")
@@ -224,8 +225,8 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
         "deadline_days": str((due - route_date).days) if due and route_date else "",
         "attachments": attachments,
         "cc": cc,
-        "contact": one_line(info.get("contact") if info.get("contact") is not None
-                            else office.get("contact")),
+        "contact": one_line(_first(info.get("contact"), info.get("route_contact"),
+                                   office.get("contact"))),
         "phone": one_line(info.get("phone") if info.get("phone") is not None
                           else office.get("phone")),
         "original_doc_no": one_line(info.get("original_doc_no") or info.get("route_doc_no")),
@@ -265,6 +266,11 @@ def _check_required(kind: str, ctx: dict[str, Any]) -> None:
             raise DocgenError("转送告知书需要转送单位：该件尚未转送")
     if not ctx["office_name"] and kind in ("交办函", "转送函", "督办函", "催办函", "告知书"):
         raise DocgenError("未配置发文机关名称：请在 docgen.toml 的 [office] 中设置 name")
+
+
+def _first(*values: Any) -> Any:
+    """The first value that was given (an explicit "" counts: it means "leave it out")."""
+    return next((v for v in values if v is not None), None)
 
 
 def _default_notice_type(case: Case) -> str:

@@ -81,7 +81,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          COMMON_VARIABLES | _ROUTING | _FOLLOW_UP),
     Kind("告知书", "notice", "告知信访人：受理 / 不予受理 / 转送告知", True, True,
          COMMON_VARIABLES | {"doc_no", "notice_type", "notice_title", "reason", "route_to",
-                             "route_date", "deadline"}),
+                             "route_date", "deadline", "contact", "phone"}),
     Kind("来访接待登记表", "visit_register", "来访接待登记表", False, False,
          COMMON_VARIABLES | _RECORD | {"route_to", "route_mode"}),
     Kind("接待报告", "visit_report", "接待报告：基本情况、反映的主要问题、接待处理情况、分析及建议",
