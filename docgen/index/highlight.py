@@ -29,19 +29,38 @@ def find_spans(display: str, terms: list[str]) -> list[tuple[int, int]]:
     Each character is folded on its own (NFKC, lower case) and remembers where it came from,
     so the snippet shows the letter as written (full-width punctuation and all).
     """
-    owner: list[int] = []
-    folded_parts = []
-    for i, ch in enumerate(display):
-        f = ch if "\u4e00" <= ch <= "\u9fff" else _fold(ch)
-        folded_parts.append(f)
-        owner.extend([i] * len(f))
-    compact = "".join(folded_parts)
+    folded = unicodedata.normalize("NFKC", display)
+    if len(folded) == len(display) and len(folded.lower()) == len(folded):
+        # The usual case: folding keeps every character in place, so do it in one call.
+        lowered = folded.lower()
+        direct = _occurrences(lowered, terms, lambda s, e: (s, e))
+        if direct:   # matches broken by a line break are rare: only then map whitespace out
+            return _merge(direct)
+        owner = [i for i, c in enumerate(lowered) if not c.isspace()]
+        compact = "".join(lowered[i] for i in owner)
+    else:
+        owner = []
+        parts = []
+        for i, ch in enumerate(display):
+            f = _fold(ch)
+            parts.append(f)
+            owner.extend([i] * len(f))
+        compact = "".join(parts)
+    return _merge(_occurrences(compact, terms, lambda s, e: (owner[s], owner[e - 1] + 1)))
+
+
+def _occurrences(haystack: str, terms: list[str], span, cap: int = 50) -> list[tuple[int, int]]:
     spans = []
     for term in {t for t in terms if t}:
-        start = compact.find(term)
-        while start >= 0:
-            spans.append((owner[start], owner[start + len(term) - 1] + 1))
-            start = compact.find(term, start + 1)
+        start, found = haystack.find(term), 0
+        while start >= 0 and found < cap:
+            spans.append(span(start, start + len(term)))
+            found += 1
+            start = haystack.find(term, start + 1)
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans.sort()
     merged: list[list[int]] = []
     for s, e in spans:

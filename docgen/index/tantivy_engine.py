@@ -71,8 +71,11 @@ class TantivyEngine(SearchEngine):
         self._searcher = None
 
     # -- writing -------------------------------------------------------------------------
-    def _writer(self):
-        # Two threads: both cores of an office PC tokenise in Rust while Python feeds them.
+    def _writer(self, bulk: bool = False):
+        # A rebuild uses two threads: both cores of an office PC tokenise in Rust while Python
+        # feeds them. One case at a time needs neither the threads nor the memory.
+        if not bulk:
+            return self.index.writer(heap_size=32_000_000, num_threads=1)
         threads = max(1, min(2, os.cpu_count() or 1))
         return self.index.writer(heap_size=64_000_000 * threads, num_threads=threads)
 
@@ -101,7 +104,7 @@ class TantivyEngine(SearchEngine):
 
     def add(self, docs: Iterable[IndexDocument], bulk: bool = False) -> int:
         n = 0
-        with self._writer() as writer:
+        with self._writer(bulk) as writer:
             for doc in docs:
                 writer.add_document(self._document(doc))
                 n += 1
