@@ -165,6 +165,7 @@ class _Machine:
     route_deadline: Deadline | None = None
     assignment: _Assignment | None = None
     route_mode: str | None = None
+    route_event: Event | None = None      # the routing in force (its data names the body)
     closed_date: dt.date | None = None
     satisfaction: str | None = None
     result: str | None = None
@@ -220,6 +221,7 @@ class _Machine:
             self.assignment.deadline.explanation += f"；{ev.date} 改为{ev.kind}，本期限不再计"
         self.assignment = None
         self.route_mode = ev.kind
+        self.route_event = ev
         self.status = ROUTE_STATUS[ev.kind]
         if ev.kind == EV_ASSIGN:
             base = self.rules.profile.step("assign")
@@ -795,17 +797,18 @@ class RemindRun:
         }
 
 
-def overdue_assignments(ws: Workspace, as_of: dt.date) -> list[tuple[Case, Deadline]]:
-    """Open cases whose 交办 period ran out before ``as_of`` (due date < as_of)."""
+def overdue_assignments(ws: Workspace, as_of: dt.date) -> list[tuple[Case, Deadline, Event]]:
+    """Open cases whose 交办 period ran out before ``as_of`` (due date < as_of), with the
+    deadline and the 交办 event it runs from."""
     reg = ws.registry
     found = []
     # A case closed by then cannot be overdue; skip it without replaying.
     for case in reg.list_cases(where="received_date <= ? AND NOT (status = ? AND closed_date <= ?)",
                                params=(iso(as_of), STATUS_CLOSED, iso(as_of))):
-        state = replay(ws, case, reg.events(case.id, as_of=as_of), as_of)
-        for d in state.open_deadlines:
-            if d.kind == DL_ASSIGN and d.due_date < as_of:
-                found.append((case, d))
+        m = _machine(ws, case, reg.events(case.id, as_of=as_of), as_of)
+        for d in m.state().open_deadlines:
+            if d.kind == DL_ASSIGN and d.due_date < as_of and m.route_event is not None:
+                found.append((case, d, m.route_event))
                 break
     return found
 
@@ -820,20 +823,23 @@ def remind(ws: Workspace, *, as_of: dt.date | None = None, on: dt.date | None = 
     on = on or dt.date.today()
     as_of = as_of or on
     run = RemindRun(as_of=as_of)
-    for case, due in overdue_assignments(ws, as_of):
+    for case, due, routed in overdue_assignments(ws, as_of):
         ev_kind = kind or (EV_SUPERVISE_LETTER if FLAG_SUPERVISED in case.flags else EV_REMIND)
         if any(e.kind in (EV_REMIND, EV_SUPERVISE_LETTER) and e.date == on
                for e in ws.registry.events(case.id)):
             run.skipped.append({"case_no": case.case_no, "reason": f"{on} 已催办（督办）过"})
             continue
         late = (as_of - due.due_date).days
-        to = case.extra.get("route_to") or ""
+        to = str(routed.data.get("to") or "")
         event = _event(ev_kind, on, f"{to}交办期限 {due.due_date} 已超期 {late} 日", by,
                        {"due_date": iso(due.due_date), "overdue_days": late,
-                        "original_doc_no": case.extra.get("route_doc_no")})
+                        "original_doc_no": routed.data.get("doc_no")})
+        # The letter cites the 交办 as its event recorded it, whatever case.extra says now.
+        cites = {"deadline": due, "route_to": to, "route_mode": EV_ASSIGN, "route_date": routed.date,
+                 "original_doc_no": routed.data.get("doc_no") or case.extra.get("route_doc_no") or ""}
 
-        def body(s: _Step, event=event, due=due, ev_kind=ev_kind, late=late) -> None:
-            doc = _write_letter(s, f"{ev_kind}函", {"deadline": due, "overdue_days": late})
+        def body(s: _Step, event=event, ev_kind=ev_kind, cites=cites) -> None:
+            doc = _write_letter(s, f"{ev_kind}函", cites)
             if doc is not None and doc.doc_no:
                 event.data["doc_no"] = doc.doc_no
 

@@ -30,8 +30,8 @@ def write_case_document(ws: Workspace, case: Case, kind: str, *, on: dt.date,
                         context: dict[str, Any] | None = None) -> WrittenDocument | None:
     """Render document ``kind`` of ``case`` dated ``on``; None when the letters module is absent.
 
-    ``context`` may hold ``deadline`` (a ``models.Deadline`` the letter cites) and
-    ``overdue_days``. The 发文字号 is taken from the registry sequence inside the caller's
+    ``context`` may hold ``deadline`` (a ``models.Deadline`` the letter cites); its other keys
+    override what docgen.letters reads from ``case.extra`` (``route_to``, ``original_doc_no``...). The 发文字号 is taken from the registry sequence inside the caller's
     transaction, so a failed command does not use up a number.
     """
     try:
@@ -46,7 +46,6 @@ def write_case_document(ws: Workspace, case: Case, kind: str, *, on: dt.date,
     deadline: Deadline | None = context.pop("deadline", None)
     if deadline is not None:
         overrides["due_date"] = deadline.due_date
-    context.pop("overdue_days", None)
     doc_no = None
     if spec.numbered:
         prefix = str(ws.section("office").get("doc_prefix") or "")
