@@ -522,11 +522,12 @@ def accuses(case: Case, org: str) -> bool:
 def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
              days: int | None = None, contact: str | None = None, confirm: bool = False,
              on: dt.date | None = None, by: str | None = None,
-             warn: Callable[[str], None] | None = None) -> Outcome:
+             warn: Callable[[str], None] | None = None, letter: bool = True) -> Outcome:
     """Route a case to the body in charge (交办 with a deadline, or 转送) and write the letter.
 
     A 检举控告 case sent to the body it accuses is refused unless ``confirm`` (PRODUCT §5);
-    ``warn`` receives the warning either way.
+    ``warn`` receives the warning either way. ``letter=False`` records the routing without
+    writing the 交办函/转送函 (history brought in from a ledger, bulk fixtures).
     """
     if mode not in ROUTE_MODES:
         raise DocgenError(f"办理方式应为 {'或'.join(ROUTE_MODES)}（实际为 {mode}）")
@@ -573,7 +574,7 @@ def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
             # ``contact`` is the key docgen.letters reads; it stays for the 催办函 that may follow.
             case.extra["contact"] = contact.strip()
         kind = "交办函" if mode == EV_ASSIGN else "转送函"
-        doc = _write_letter(s, kind, {"deadline": due})
+        doc = _write_letter(s, kind, {"deadline": due}) if letter else None
         if doc is not None and doc.doc_no:
             case.extra["route_doc_no"] = doc.doc_no
             event.data["doc_no"] = doc.doc_no

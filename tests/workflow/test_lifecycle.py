@@ -217,3 +217,12 @@ def test_case_imported_closed_replays_and_can_be_reopened(docgen, ws):
     kinds = [e["kind"] for e in docgen.json("show", no)["events"]]
     assert kinds == ["登记", "办结", "复查"]
     assert docgen.json("show", no, "--as-of", "2023-06-05")["status"] == "已办结"
+
+
+def test_transfer_without_letter_records_only_the_routing(ws, new_case):
+    import datetime as dt
+
+    no = new_case("2024-03-01").case_no
+    out = workflow.transfer(ws, no, to="县住建局", on=dt.date(2024, 3, 4), letter=False)
+    assert out.files == [] and out.state.due_date == dt.date(2024, 5, 6)
+    assert not (ws.case_dir(no) / "documents").exists()
