@@ -118,3 +118,13 @@ def test_accusation_routed_elsewhere_needs_no_confirmation(docgen, new_case):
     result = docgen("transfer", no, "--to", "县纪委监委", "--date", "2024-03-04")
     assert result.exit_code == 0
     assert "警告" not in result.stderr
+
+
+def test_failing_letter_leaves_nothing_behind(docgen, new_case, snapshot, ws):
+    no = new_case("2024-03-01").case_no
+    text = ws.config_path.read_text(encoding="utf-8").replace('name = "示例县人大常委会"', 'name = ""')
+    ws.config_path.write_text(text, encoding="utf-8")
+    before = snapshot(no)
+    result = docgen("transfer", no, "--to", "县住建局", "--date", "2024-03-04")
+    assert result.exit_code == 1 and "发文机关" in result.stderr
+    assert snapshot(no) == before          # no event, no file on disk, no 发文字号 used up
