@@ -142,7 +142,8 @@ def _add_page_field(paragraph) -> None:
 def _style(doc, name: str, *, font: str = FANGSONG, size: float = SIZE_3, base: str = "Normal",
            align=None, first_line: float | None = None, left: float | None = None,
            right: float | None = None, before: float = 0, after: float = 0,
-           pitch=LINE_PITCH, color: RGBColor | None = None, bold: bool = False):
+           pitch=LINE_PITCH, color: RGBColor | None = None, bold: bool = False,
+           keep_next: bool = False):
     st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     st.base_style = doc.styles[base]
     st.quick_style = True
@@ -164,6 +165,14 @@ def _style(doc, name: str, *, font: str = FANGSONG, size: float = SIZE_3, base: 
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = pitch
     pf.widow_control = True
+    pf.keep_with_next = keep_next or None
+    if pitch != LINE_PITCH:
+        # only body text sits on the 22-line grid; LibreOffice would otherwise stretch every
+        # smaller or larger line (table cells, title, page number) to a full grid line
+        ppr = st.element.get_or_add_pPr()
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        ppr.find(qn("w:spacing")).addprevious(snap)
     return st
 
 
@@ -219,14 +228,15 @@ def _new_document():
     _style(doc, STYLE_BODY, align=TEXT_ALIGN, first_line=two_chars)
     _style(doc, STYLE_H1, font=HEITI, align=TEXT_ALIGN, first_line=two_chars)
     _style(doc, STYLE_H2, font=KAITI, align=TEXT_ALIGN, first_line=two_chars)
-    _style(doc, STYLE_ATTACHMENT, align=WD_ALIGN_PARAGRAPH.LEFT, left=two_chars)
+    # the closing block (附件, 署名, 日期, 附注) is kept together so it never stands alone
+    _style(doc, STYLE_ATTACHMENT, align=WD_ALIGN_PARAGRAPH.LEFT, left=two_chars, keep_next=True)
     _style(doc, STYLE_SIGNATURE, align=WD_ALIGN_PARAGRAPH.RIGHT, right=4 * SIZE_3,
-           before=2 * LINE_PITCH.pt)
-    _style(doc, STYLE_DATE, align=WD_ALIGN_PARAGRAPH.RIGHT, right=4 * SIZE_3)
-    _style(doc, STYLE_NOTE, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=two_chars)
+           before=2 * LINE_PITCH.pt, keep_next=True)
+    _style(doc, STYLE_DATE, align=WD_ALIGN_PARAGRAPH.RIGHT, right=4 * SIZE_3, keep_next=True)
+    _style(doc, STYLE_NOTE, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=two_chars, keep_next=True)
     # 抄送: 四号, one character in from each side; continuation lines align after "抄送："
     _style(doc, STYLE_CC, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.LEFT, left=4 * SIZE_4,
-           first_line=-3 * SIZE_4, right=SIZE_4, before=2 * LINE_PITCH.pt)
+           first_line=-3 * SIZE_4, right=SIZE_4, before=LINE_PITCH.pt)
     _style(doc, STYLE_PAGE_NO, font=SONGTI, size=SIZE_4, pitch=Pt(SIZE_4 * 1.2))
     _style(doc, STYLE_CELL, size=SIZE_4, align=TEXT_ALIGN, pitch=Pt(21))
     _style(doc, STYLE_LABEL, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, pitch=Pt(21))
@@ -371,6 +381,10 @@ def _attachments(w: _Writer) -> None:
     w.p(STYLE_ATTACHMENT, "{%p endfor %}")
 
 
+def _closing(w: _Writer, text: str) -> None:
+    w.p(STYLE_BODY, text).paragraph_format.keep_with_next = True
+
+
 def _letter_tail(w: _Writer, *, contact_note: bool = True, cc: bool = True) -> None:
     w.p(STYLE_SIGNATURE, "{{ office_name }}")
     w.p(STYLE_DATE, "{{ date }}")
@@ -392,7 +406,7 @@ def _assign(w: _Writer) -> None:
     w.p(STYLE_BODY, "根据《信访工作条例》有关规定，现将该件交你单位办理。请你单位认真调查核实，依法依规"
                     "妥善处理，{% if deadline %}并于{{ deadline }}前{% else %}并在规定期限内{% endif %}"
                     "将办理情况书面报告我委。办理情况报告应当包括调查核实情况、处理意见及答复信访人情况。")
-    w.p(STYLE_BODY, "特此函告。")
+    _closing(w, "特此函告。")
     _attachment_gap(w)
     _attachments(w)
     _letter_tail(w)
@@ -412,7 +426,7 @@ def _forward(w: _Writer) -> None:
     w.p(STYLE_BODY, "按照“属地管理、分级负责，谁主管、谁负责”的原则，现将该件转送你单位，请依法依规"
                     "研究处理，并直接答复信访人。{% if deadline %}请于{{ deadline }}前将处理结果告知我委。"
                     "{% endif %}")
-    w.p(STYLE_BODY, "特此函告。")
+    _closing(w, "特此函告。")
     _attachment_gap(w)
     _attachments(w)
     _letter_tail(w)
@@ -437,7 +451,7 @@ def _supervise(w: _Writer) -> None:
                     "{% if responsible %}{{ responsible }}具体承办，{% endif %}"
                     "抓紧调查处理，{% if new_deadline %}并于{{ new_deadline }}前{% else %}并尽快{% endif %}"
                     "将办理情况书面报告我委。")
-    w.p(STYLE_BODY, "特此函告。")
+    _closing(w, "特此函告。")
     _letter_tail(w)
 
 
@@ -446,7 +460,7 @@ def _remind(w: _Writer) -> None:
     w.p(STYLE_BODY, _FOLLOW_INTRO)
     w.p(STYLE_BODY, "请你单位抓紧办理，{% if new_deadline %}并于{{ new_deadline }}前{% else %}并尽快{% endif %}"
                     "将办理情况书面报告我委。")
-    w.p(STYLE_BODY, "特此函告。")
+    _closing(w, "特此函告。")
     _letter_tail(w)
 
 
@@ -468,7 +482,7 @@ def _notice(w: _Writer) -> None:
                     "{% if route_to %}本机关已{% if route_date %}于{{ route_date }}{% endif %}将该件交"
                     "{{ route_to }}办理，{% endif %}办理结果将依法告知你。")
     w.p(STYLE_BODY, "{%p endif %}")
-    w.p(STYLE_BODY, "特此告知。")
+    _closing(w, "特此告知。")
     _letter_tail(w, cc=False)
 
 
@@ -547,8 +561,8 @@ def _letter_slip(w: _Writer) -> None:
         ("反映对象", "{{ target }}"),
         ("内容摘要", _FACTS_LINES, 45),
         ("诉求", "{{ request }}", 12),
-        ("拟办意见", ["{{ proposal }}"], 30),
-        ("领导批示", ["{{ instruction }}"], 30),
+        ("拟办意见", ["{{ proposal }}"], 32),
+        ("领导批示", ["{{ instruction }}"], 32),
         ("办理结果", ["{% if route_to %}已{% if route_mode %}{{ route_mode }}{% else %}交{% endif %}{{ route_to }}"
                       "{% if deadline %}，限{{ deadline }}前报告{% endif %}。{% endif %}{{ result }}"], 18),
     ])
