@@ -124,3 +124,28 @@ def test_from_after_to_is_refused(ws):
 ])
 def test_township_is_parsed_from_the_address(address, township):
     assert township_of(address) == township
+
+
+def test_basic_replay_agrees_with_the_workflow(year_ws, monkeypatch):
+    # the fallback used where docgen.workflow is absent must give the same figures
+    from docgen.reports import stats as stats_module
+
+    ws, _ = year_ws
+    as_of = dt.date(YEAR, 12, 31)
+    with_workflow = stats_module.compute_stats(ws, year=YEAR, as_of=as_of).to_json()
+    monkeypatch.setattr(stats_module, "_workflow_available", lambda: False)
+    assert stats_module.compute_stats(ws, year=YEAR, as_of=as_of).to_json() == with_workflow
+
+
+def test_stats_xlsx_lists_the_written_file(year_ws, tmp_path):
+    from openpyxl import load_workbook
+
+    ws, _ = year_ws
+    out = tmp_path / "统计.xlsx"
+    got = run_stats(ws, "--year", str(YEAR), "--as-of", f"{YEAR}-12-31", "--xlsx", str(out))
+    assert got["files"] == [str(out)]
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["统计", "台账"]
+    assert wb["台账"].max_row == got["total"] + 1
+    figures = {r[0]: r[1] for r in wb["统计"].iter_rows(values_only=True) if r and r[0]}
+    assert figures["受理（件）"] == got["total"] and figures["来访（人次）"] == got["visitors"]
