@@ -31,16 +31,32 @@ def _batch(ws: Workspace, n: int) -> None:
         make_closed_case(ws, i, routed=routes[i % 3], files=files)
 
 
-def _kill_runs(ws: Workspace, delays: list[float]) -> tuple[list[int], list[int]]:
-    """SIGKILL ``docgen archive`` after each delay; exit codes and cases archived after each."""
+def _archived_count(ws: Workspace) -> int:
+    return ws.registry.conn.execute("SELECT count(*) FROM cases WHERE archive_no IS NOT NULL").fetchone()[0]
+
+
+def _kill_runs(ws: Workspace, rnd: random.Random, kills: int) -> tuple[list[int], list[int]]:
+    """SIGKILL ``docgen archive`` again and again; exit codes and cases archived after each.
+
+    Every other run is killed a random few milliseconds after the registry shows progress, the
+    others at a random moment after start, so that some kills surely land in the
+    middle of the batch whatever the machine's speed.
+    """
     codes, progress = [], []
-    for delay in delays:
+    for k in range(kills):
+        before = _archived_count(ws)
         proc = subprocess.Popen(docgen_argv(ws.root, "archive"), env=docgen_env(),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        if k % 2 == 1:
+            time.sleep(rnd.uniform(0.3, 1.0))
+        else:
+            deadline = time.monotonic() + 30
+            while proc.poll() is None and _archived_count(ws) == before and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rnd.uniform(0, 0.08))
         proc.send_signal(signal.SIGKILL)
         codes.append(proc.wait())
-        progress.append(len(ws.registry.list_cases(where="archive_no IS NOT NULL")))
+        progress.append(_archived_count(ws))
     return codes, progress
 
 
@@ -69,9 +85,9 @@ def _assert_archived_exactly_once(ws: Workspace, n: int) -> None:
 def _crash_test(ws: Workspace, n: int, kills: int, seed: int) -> None:
     _batch(ws, n)
     rnd = random.Random(seed)
-    codes, progress = _kill_runs(ws, [rnd.uniform(0.35, 1.6) for _ in range(kills)])
-    assert codes.count(-signal.SIGKILL) >= kills // 2, codes   # most runs were really cut short
-    assert any(0 < p < n for p in progress), progress          # some left the batch half done
+    codes, progress = _kill_runs(ws, rnd, kills)
+    assert -signal.SIGKILL in codes, codes                 # runs were really cut short
+    assert any(0 < p < n for p in progress), progress      # some left the batch half done
     final = run_docgen(ws.root, "archive", "--json")
     assert final.returncode == 0, final.stderr
     verify = run_docgen(ws.root, "verify", "--json")
