@@ -116,7 +116,7 @@ def ledger_export_cmd(app, file: Path, unmasked: bool, year: int | None, as_of,
 
     path, count = export_ledger(app.ws, file, unmasked=unmasked, year=year, as_of=as_of)
     if as_json:
-        emit_json({"files": [str(path)], "cases": count})
+        emit_json({"files": [str(path)], "count": count})
         return
     say(f"已导出 {count} 件：{path}")
 

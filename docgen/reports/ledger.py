@@ -614,19 +614,28 @@ class _Null:
         return False
 
 
-def _existing_keys(ws: Workspace) -> tuple[dict[str, str], dict[str, str]]:
+def _existing_keys(ws: Workspace) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     conn = ws.registry.conn
     numbers = {r[0]: r[1] for r in conn.execute(
         "SELECT external_no, case_no FROM cases WHERE external_no IS NOT NULL")}
+    # our own export read back in: 登记号 is then a case number of this registry
+    own = {r[0]: r[1] for r in conn.execute("SELECT case_no, received_date FROM cases")}
     hashes = {r[0]: r[1] for r in conn.execute(
         "SELECT json_extract(extra, '$.ledger_key'), case_no FROM cases "
         "WHERE json_extract(extra, '$.ledger_key') IS NOT NULL")}
-    return numbers, hashes
+    return numbers, hashes, own
+
+
+def _same_day(value: Any, iso_date: str) -> bool:
+    try:
+        return parse_date(value) == dt.date.fromisoformat(iso_date)
+    except ValueError:
+        return False
 
 
 def _check_rows(ws: Workspace, rows, columns: dict[int, str], by_number: bool, threshold: int,
                 result: ImportResult, total: int | None) -> list[_Row]:
-    numbers, hashes = _existing_keys(ws)
+    numbers, hashes, own = _existing_keys(ws)
     in_file: dict[str, int] = {}
     pending: list[_Row] = []
     with _progress(rows, total, "检查台账") as bar:
@@ -637,6 +646,8 @@ def _check_rows(ws: Workspace, rows, columns: dict[int, str], by_number: bool, t
             ext = _text(values.get("external_no")) if by_number else None
             key = ext if ext else _row_key(values)
             known = (numbers if ext else hashes).get(key)
+            if ext and not known and ext in own and _same_day(values.get("received_date"), own[ext]):
+                known = ext
             if known:
                 result.skipped.append(Skipped(number, known, f"已导入（案件 {known}）"))
                 continue

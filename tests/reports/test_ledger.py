@@ -29,7 +29,8 @@ def invoke_json(home, *args):
 def test_export_masks_id_and_phone_unless_asked(year_ws, tmp_path):
     ws, plan = year_ws
     out = invoke_json(ws.root, "ledger", "export", tmp_path / "masked.xlsx", "--year", YEAR)
-    assert out["cases"] == sum(1 for p in plan if p.received.year == YEAR)
+    assert out["count"] == sum(1 for p in plan if p.received.year == YEAR)
+    assert out["files"] == [str(tmp_path / "masked.xlsx")]
     sheet = load_workbook(tmp_path / "masked.xlsx").active
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
@@ -75,6 +76,15 @@ def test_importing_the_same_file_twice_creates_no_duplicates(ws, tmp_path):
     second = invoke_json(ws.root, "ledger", "import", path)
     assert second["cases"] == [] and len(second["skipped"]) == 60
     assert ws.registry.count_cases() == 60
+
+
+def test_our_own_export_read_back_creates_no_duplicates(ws, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", ledger_rows(15))
+    invoke_json(ws.root, "ledger", "import", path)
+    invoke_json(ws.root, "ledger", "export", tmp_path / "导出.xlsx")
+    again = invoke_json(ws.root, "ledger", "import", tmp_path / "导出.xlsx")
+    assert again["cases"] == [] and len(again["skipped"]) == 15
+    assert ws.registry.count_cases() == 15
 
 
 def test_rows_without_a_number_are_keyed_by_their_content(ws, tmp_path):
