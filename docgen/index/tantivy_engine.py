@@ -90,14 +90,16 @@ class TantivyEngine(SearchEngine):
                 d.add_text(name, value)
         d.add_text("closed", "1" if doc.closed else "0")
         d.add_text("archived", "1" if doc.archived else "0")
+        normalized = {id(v): normalize(v) for v in doc.fields_text}
         for value in doc.fields_text:
-            d.add_text("all", normalize(value))
+            d.add_text("all", normalized[id(value)])
         d.add_text("subj", normalize(doc.subject))
         if doc.petitioner_name:
             d.add_text("name", normalize(doc.petitioner_name))
         if doc.target:
             d.add_text("tgt", normalize(doc.target))
-        d.add_text("bi", compact(" ".join(p for p in (doc.summary, doc.text) if p)))
+        body = " ".join(normalized[id(p)] for p in (doc.summary, doc.text) if p)
+        d.add_text("bi", "".join(body.split()))
         d.add_integer("date", doc.date_key)
         d.add_bytes("doc", doc_to_json(doc).encode("utf-8"))
         return d
