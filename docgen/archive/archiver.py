@@ -20,6 +20,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -346,14 +347,20 @@ def _archive_chunk(ws: Workspace, chunk: list[_Task], today: dt.date,
                    result: ArchiveResult) -> list[ArchivedItem]:
     """Build (or recover) each package of the chunk, make them durable, rename them into
     place, then record them all in one registry transaction."""
+    reg = ws.registry
+    # The registry is read here, in this thread; the builders only touch files.
+    inputs = [(task, reg.events(task.case.id), reg.files(task.case.id), reg.links(task.case.id))
+              for task in chunk]
     ready: list[tuple[_Task, bagmod.Package, Path, bool]] = []
-    for task in chunk:
-        try:
-            ready.append(_prepare(ws, task))
-        except bagmod.SourceFileError as exc:
-            # The 件号 stays reserved for this case: fixing the file and running again fills
-            # it, so no gap is ever left behind.
-            result.skipped.append(SkippedCase(task.case.case_no, str(exc)))
+    with ThreadPoolExecutor(max_workers=_workers()) as pool:
+        futures = [pool.submit(_prepare, ws, *args) for args in inputs]
+        for (task, *_), future in zip(inputs, futures, strict=True):
+            try:
+                ready.append(future.result())
+            except bagmod.SourceFileError as exc:
+                # The 件号 stays reserved for this case: fixing the file and running again
+                # fills it, so no gap is ever left behind.
+                result.skipped.append(SkippedCase(task.case.case_no, str(exc)))
     if any(not recovered for *_, recovered in ready):
         os.sync()   # every staged file and folder is on disk before any of them is renamed
     parents = set()
@@ -366,7 +373,6 @@ def _archive_chunk(ws: Workspace, chunk: list[_Task], today: dt.date,
     for parent in parents | ({ws.archive_dir / STAGING} if parents else set()):
         _fsync_dir(parent)
     items = []
-    reg = ws.registry
     with reg.transaction():
         for task, package, final, recovered in ready:
             if _record(ws, task.case, task.archive_no, package, today):
@@ -376,10 +382,15 @@ def _archive_chunk(ws: Workspace, chunk: list[_Task], today: dt.date,
     return items
 
 
-def _prepare(ws: Workspace, task: _Task) -> tuple[_Task, bagmod.Package, Path, bool]:
+def _workers() -> int:
+    """Reading, hashing and writing release the GIL: a few threads keep the disk busy."""
+    return max(2, min(4, (os.cpu_count() or 1) * 2))
+
+
+def _prepare(ws: Workspace, task: _Task, events: list[Event], files: list,
+             links: list[dict[str, Any]]) -> tuple[_Task, bagmod.Package, Path, bool]:
     """The package of one task: the complete one an interrupted run left in place, or a new one
     in staging. Returns (task, package, final folder, recovered)."""
-    reg = ws.registry
     case = task.case
     no = task.archive_no
     final = package_dir(ws, no)
@@ -391,8 +402,6 @@ def _prepare(ws: Workspace, task: _Task) -> tuple[_Task, bagmod.Package, Path, b
         aside = ws.archive_dir / f"{STAGING}-damaged" / f"{no}-{int(time.time())}"
         aside.parent.mkdir(parents=True, exist_ok=True)
         os.rename(final, aside)
-    events = reg.events(case.id)
-    files = reg.files(case.id)
     staging = ws.archive_dir / STAGING / str(no)
     if staging.exists():
         shutil.rmtree(staging)
@@ -400,7 +409,7 @@ def _prepare(ws: Workspace, task: _Task) -> tuple[_Task, bagmod.Package, Path, b
     try:
         package = bagmod.build_package(
             staging, ws_root=ws.root, case=case, events=events, files=files,
-            links=reg.links(case.id), archive_no=no, retention_reason=task.reason,
+            links=links, archive_no=no, retention_reason=task.reason,
             description=describe_item(case, events, files),
             office=ws.section("office").get("name", ""),
             pdf_copies=bool(ws.section("archive").get("pdf_copies", False)), sync=False)

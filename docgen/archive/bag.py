@@ -369,6 +369,7 @@ class EntryCheck:
     actual: str | None
     head: bytes = b""
     error: str | None = None
+    size: int = 0
 
     @property
     def ok(self) -> bool:
@@ -390,19 +391,21 @@ class PackageBag(bagit.Bag):
             full = os.path.join(self.path, self.normalized_filesystem_names.get(rel, rel))
             h = hashlib.sha256()
             head = b""
+            size = 0
             try:
                 with open(full, "rb") as fh:
                     while chunk := fh.read(_CHUNK):
                         if not head:
                             head = chunk[:formats.HEAD_SIZE]
                         h.update(chunk)
+                        size += len(chunk)
             except FileNotFoundError:
                 yield EntryCheck(rel, expected, None, error="missing")
                 continue
             except OSError as exc:
                 yield EntryCheck(rel, expected, None, error=str(exc))
                 continue
-            yield EntryCheck(rel, expected, h.hexdigest(), head)
+            yield EntryCheck(rel, expected, h.hexdigest(), head, size=size)
 
 
 def read_metadata(package_dir: Path) -> dict[str, Any]:

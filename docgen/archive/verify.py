@@ -20,6 +20,7 @@ import re
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,12 @@ class Problem:
 
 @dataclass
 class PackageStats:
+    """What checking a package read, kept so nothing is read twice."""
+
     files: int = 0
     bytes: int = 0
+    digests: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -143,6 +148,8 @@ def check_package(path: Path, *, expected_archive_no: str | None = None,
     """Every check that needs only the package itself. Returns the problems found."""
     label = label or path.name
     problems: list[Problem] = []
+    stats = stats if stats is not None else PackageStats()
+    pdfs: dict[str, formats.PdfInfo] = {}
 
     def add(category: str, file: str | None, message: str, severity: str = "error") -> None:
         problems.append(Problem(category, label, file, message, rel_path, severity))
@@ -173,20 +180,20 @@ def check_package(path: Path, *, expected_archive_no: str | None = None,
             add(USABILITY, entry.path, f"无法读取：{entry.error}")
             continue
         digests[entry.path] = entry.actual or ""
-        if stats is not None:
-            stats.files += 1
-            stats.bytes += (path / entry.path).stat().st_size
+        stats.files += 1
+        stats.bytes += entry.size
         if entry.actual != entry.expected:
             add(AUTHENTICITY, entry.path,
                 f"SHA-256 不一致：清单记录 {entry.expected[:16]}…，重新计算为 {entry.actual[:16]}…")
         if entry.path.startswith("data/"):
-            _check_format(path, entry.path, entry.head, add)
+            _check_format(path, entry.path, entry.head, add, pdfs)
     _check_oxum(bag, path, add, bool(missing or unexpected))
-    _check_metadata(path, bag, digests, expected_archive_no, expected_case_no, add)
+    stats.digests = digests
+    stats.metadata = _check_metadata(path, bag, digests, expected_archive_no, expected_case_no, add, pdfs)
     return problems
 
 
-def _check_format(root: Path, rel: str, head: bytes, add) -> None:
+def _check_format(root: Path, rel: str, head: bytes, add, pdfs: dict[str, formats.PdfInfo]) -> None:
     name = rel.rsplit("/", 1)[-1]
     full = root / rel
     problem = formats.type_problem(full, name, head)
@@ -197,7 +204,7 @@ def _check_format(root: Path, rel: str, head: bytes, add) -> None:
         add(USABILITY, rel, f"格式 {Path(name).suffix or '（无扩展名）'} 不在长期保存格式清单中"
                             f"（{'、'.join(formats.ALLOWED)}）", "warning")
     if formats.expected_kind(name) == "pdf":
-        info = formats.pdf_info(full)
+        info = pdfs[rel] = formats.pdf_info(full)
         if info.encrypted:
             add(USABILITY, rel, "PDF 已加密（长期保存的文件不得加密）")
         elif info.error:
@@ -223,14 +230,18 @@ def _check_oxum(bag: PackageBag, path: Path, add, already_reported: bool) -> Non
 
 
 def _check_metadata(path: Path, bag: PackageBag, digests: dict[str, str],
-                    expected_archive_no: str | None, expected_case_no: str | None, add) -> None:
+                    expected_archive_no: str | None, expected_case_no: str | None, add,
+                    pdfs: dict[str, formats.PdfInfo]) -> dict[str, Any] | None:
     try:
         meta = json.loads((path / METADATA_PATH).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return  # reported as a missing file already
+        return None  # reported as a missing file already
     except (OSError, ValueError) as exc:
         add(INTEGRITY, METADATA_PATH, f"元数据无法读取：{exc}")
-        return
+        return None
+    if not isinstance(meta, dict):
+        add(INTEGRITY, METADATA_PATH, "元数据不是 JSON 对象")
+        return None
     for keys in REQUIRED_METADATA:
         value = _get(meta, keys)
         if value is None or value == "":
@@ -264,7 +275,7 @@ def _check_metadata(path: Path, bag: PackageBag, digests: dict[str, str],
         if not f.get("derived_from"):
             pages += int(f.get("pages") or 0)
         if formats.expected_kind(rel) == "pdf" and rel in digests and f.get("pages"):
-            info = formats.pdf_info(path / rel)
+            info = pdfs.get(rel) or formats.pdf_info(path / rel)
             if info.pages is not None and info.pages != int(f["pages"]):
                 add(INTEGRITY, rel, f"页数不符：元数据 {f['pages']} 页，实际 {info.pages} 页")
     stamp_pages = _get(meta, ("archive_stamp", "pages"))
@@ -274,6 +285,7 @@ def _check_metadata(path: Path, bag: PackageBag, digests: dict[str, str],
     for rel in bag.payload_entries():
         if rel not in listed:
             add(INTEGRITY, rel, "清单中的文件未在元数据中登记", "warning")
+    return meta
 
 
 def _package_dirs(archive_dir: Path, year: int | None) -> list[Path]:
@@ -312,36 +324,39 @@ def verify_archive(ws, year: int | None = None,
             continue
         series_items.setdefault(no.series, []).append(no.item)
         rel = case.extra.get("archive_path") or f"archive/{no.year}/{no}"
-        by_dir[(ws.root / rel).resolve()] = (case, no, rel)
+        by_dir[Path(os.path.normpath(ws.root / rel))] = (case, no, rel)
 
-    on_disk = {p.resolve(): p for p in _package_dirs(ws.archive_dir, year)}
+    on_disk = {Path(os.path.normpath(p)): p for p in _package_dirs(ws.archive_dir, year)}
     todo = sorted(set(by_dir) | set(on_disk))
+    registered = {case.id: {f.path: f.sha256 for f in reg.files(case.id)} for case in cases}
     total = len(todo)
     if progress:
         progress(0, total)
-    for i, pdir in enumerate(todo, 1):
-        rel = pdir.relative_to(ws.root.resolve()).as_posix() if pdir.is_relative_to(ws.root.resolve()) \
-            else str(pdir)
+
+    def check(pdir: Path) -> tuple[list[Problem], PackageStats | None]:
         if pdir not in by_dir:
-            report.problems.append(Problem(SECURITY, pdir.name, None,
-                                           "登记库中没有这个档案包（来历不明，或归档被中断：请运行 docgen archive）",
-                                           rel))
-        elif pdir not in on_disk and not pdir.is_dir():
-            case, no, rel = by_dir[pdir]
-            report.problems.append(Problem(INTEGRITY, str(no), None,
-                                           f"档案包缺失（案件 {case.case_no}，应在 {rel}）", rel))
-        else:
-            case, no, rel = by_dir[pdir]
-            stats = PackageStats()
-            report.problems.extend(check_package(pdir, expected_archive_no=str(no),
-                                                 expected_case_no=case.case_no, label=str(no),
-                                                 rel_path=rel, stats=stats))
-            report.packages += 1
-            report.files += stats.files
-            report.bytes += stats.bytes
-            report.problems.extend(_against_registry(ws, case, no, pdir, rel))
-        if progress:
-            progress(i, total)
+            rel = os.path.relpath(pdir, ws.root)
+            return [Problem(SECURITY, pdir.name, None,
+                            "登记库中没有这个档案包（来历不明，或归档被中断：请运行 docgen archive）", rel)], None
+        case, no, rel = by_dir[pdir]
+        if not pdir.is_dir():
+            return [Problem(INTEGRITY, str(no), None, f"档案包缺失（案件 {case.case_no}，应在 {rel}）", rel)], None
+        stats = PackageStats()
+        found = check_package(pdir, expected_archive_no=str(no), expected_case_no=case.case_no,
+                              label=str(no), rel_path=rel, stats=stats)
+        found += _against_registry(case, no, pdir, stats, registered.get(case.id, {}), rel)
+        return found, stats
+
+    # Packages are independent, and reading and hashing release the GIL: check a few at once.
+    with ThreadPoolExecutor(max_workers=max(2, min(4, (os.cpu_count() or 1) * 2))) as pool:
+        for i, (found, stats) in enumerate(pool.map(check, todo), 1):
+            report.problems.extend(found)
+            if stats is not None:
+                report.packages += 1
+                report.files += stats.files
+                report.bytes += stats.bytes
+            if progress:
+                progress(i, total)
     for series, items in sorted(series_items.items()):
         report.problems.extend(_continuity(series, items))
     report.seconds = time.perf_counter() - started
@@ -350,22 +365,22 @@ def verify_archive(ws, year: int | None = None,
     return report
 
 
-def _against_registry(ws, case, no: ArchiveNo, pdir: Path, rel: str) -> list[Problem]:
+def _against_registry(case, no: ArchiveNo, pdir: Path, stats: PackageStats,
+                      registered: dict[str, str], rel: str) -> list[Problem]:
     """The digests recorded at archiving time still match (安全性), and each archived file is the
     one the registry recorded (真实性)."""
     out: list[Problem] = []
     info = case.extra.get("archive", {})
     for name, key in ((MANIFEST, "manifest_sha256"), (TAGMANIFEST, "tagmanifest_sha256")):
         want = info.get(key)
-        f = pdir / name
-        if want and f.is_file() and sha256_file(f) != want:
+        if not want:
+            continue
+        got = stats.digests.get(name)
+        if got is None and (pdir / name).is_file():   # the tag manifest lists itself nowhere
+            got = sha256_file(pdir / name)
+        if got is not None and got != want:
             out.append(Problem(SECURITY, str(no), name, "与归档时登记的校验值不同：档案包在归档后被改动", rel))
-    try:
-        meta = json.loads((pdir / METADATA_PATH).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return out
-    registered = {f.path: f.sha256 for f in ws.registry.files(case.id)}
-    for f in meta.get("files") or []:
+    for f in (stats.metadata or {}).get("files") or []:
         src = f.get("source_path")
         if src and src in registered and registered[src] != f.get("sha256"):
             out.append(Problem(AUTHENTICITY, str(no), f.get("path"),
