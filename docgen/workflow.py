@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,26 +112,47 @@ FAR_FUTURE = dt.date.max
 class Rules:
     profile: dl.Profile
     calendar: HolidayCalendar
+    _dues: dict[tuple, dl.Due] = field(default_factory=dict, repr=False)
+
+    def due(self, start: dt.date, step: dl.Step, label: str) -> dl.Due:
+        """``deadlines.due_date`` remembered: a list of thousands of cases shares few dates."""
+        key = (start, step.days, step.unit, label)
+        due = self._dues.get(key)
+        if due is None:
+            due = self._dues[key] = dl.due_date(start, step.days, step.unit, self.calendar,
+                                                start_label=label)
+        # A copy, because an extension replaces the period's Due with a longer one.
+        return replace(due, warnings=list(due.warnings))
 
 
 _RULES_CACHE: dict[tuple, Rules] = {}
+_RULES_CHECKED: dict[tuple, tuple[float, tuple]] = {}
+# How long a loaded rule set is trusted before the files are looked at again.
+_RECHECK_SECONDS = 1.0
 
 
 def rules_for(ws: Workspace) -> Rules:
     """The workspace's deadline profile and holiday calendar (shipped data + ``rules/`` files).
 
-    Cached by file modification times, so editing a rule file recomputes open deadlines on the
-    next command while ``list`` over thousands of cases reads the files once.
+    Cached by the files' modification times (looked at again at most once a second), so editing
+    a rule file recomputes open deadlines on the next command while ``list`` over thousands of
+    cases reads the files once.
     """
-    files = [ws.rule_file("holidays.toml"), ws.rule_file("deadline_profiles.toml")]
     name = ws.section("deadlines").get("profile") or dl.DEFAULT_PROFILE
-    key = (str(ws.root), name, *((str(f), f.stat().st_mtime_ns) if f else None for f in files))
+    where = (str(ws.root), name)
+    now = time.monotonic()
+    checked = _RULES_CHECKED.get(where)
+    if checked is not None and now - checked[0] < _RECHECK_SECONDS:
+        return _RULES_CACHE[checked[1]]
+    files = [ws.rule_file("holidays.toml"), ws.rule_file("deadline_profiles.toml")]
+    key = (*where, *((str(f), f.stat().st_mtime_ns) if f else None for f in files))
     rules = _RULES_CACHE.get(key)
     if rules is None:
         calendar = HolidayCalendar.load([f for f in files[:1] if f])
         profiles = dl.load_profiles([f for f in files[1:] if f])
         rules = Rules(profile=dl.select_profile(profiles, name), calendar=calendar)
         _RULES_CACHE[key] = rules
+    _RULES_CHECKED[where] = (now, key)
     return rules
 
 
@@ -177,8 +199,7 @@ class _Machine:
     def __post_init__(self) -> None:
         step = self.rules.profile.steps.get("route")
         if step is not None:
-            due = dl.due_date(self.case.received_date, step.days, step.unit, self.rules.calendar,
-                              start_label=dl.START_LABELS["route"])
+            due = self.rules.due(self.case.received_date, step, dl.START_LABELS["route"])
             self.route_deadline = due.to_deadline(DL_ROUTE)
             self.deadlines.append(self.route_deadline)
             self.warnings += due.warnings
@@ -227,8 +248,7 @@ class _Machine:
             base = self.rules.profile.step("assign")
             days = ev.data.get("days") or base.days
             step = replace(base, days=int(days))
-            due = dl.due_date(ev.date, step.days, step.unit, self.rules.calendar,
-                              start_label=dl.START_LABELS["assign"])
+            due = self.rules.due(ev.date, step, dl.START_LABELS["assign"])
             self._start_period(step, due, DL_ASSIGN)
 
     def _start_period(self, step: dl.Step, due: dl.Due, kind: str) -> None:
@@ -286,8 +306,7 @@ class _Machine:
         self.satisfaction = None
         step = self.rules.profile.steps.get("review")
         if step is not None:
-            due = dl.due_date(ev.date, step.days, step.unit, self.rules.calendar,
-                              start_label=f"{ev.kind}申请日")
+            due = self.rules.due(ev.date, step, f"{ev.kind}申请日")
             self._start_period(step, due, DL_REVIEW)
 
     def on_follow_up(self, ev: Event) -> None:
