@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -126,33 +127,34 @@ class Rules:
 
 
 _RULES_CACHE: dict[tuple, Rules] = {}
-_RULES_CHECKED: dict[tuple, tuple[float, tuple]] = {}
-# How long a loaded rule set is trusted before the files are looked at again.
-_RECHECK_SECONDS = 1.0
+_RULE_NAMES = ("holidays.toml", "deadline_profiles.toml")
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns if stat.S_ISREG(st.st_mode) else None
 
 
 def rules_for(ws: Workspace) -> Rules:
     """The workspace's deadline profile and holiday calendar (shipped data + ``rules/`` files).
 
-    Cached by the files' modification times (looked at again at most once a second), so editing
-    a rule file recomputes open deadlines on the next command while ``list`` over thousands of
-    cases reads the files once.
+    Cached by the files' modification times, so editing a rule file recomputes open deadlines
+    on the next call while ``list`` over thousands of cases reads the files once.
     """
     name = ws.section("deadlines").get("profile") or dl.DEFAULT_PROFILE
-    where = (str(ws.root), name)
-    now = time.monotonic()
-    checked = _RULES_CHECKED.get(where)
-    if checked is not None and now - checked[0] < _RECHECK_SECONDS:
-        return _RULES_CACHE[checked[1]]
-    files = [ws.rule_file("holidays.toml"), ws.rule_file("deadline_profiles.toml")]
-    key = (*where, *((str(f), f.stat().st_mtime_ns) if f else None for f in files))
+    paths = [os.path.join(ws.rules_dir, n) for n in _RULE_NAMES]
+    mtimes = [_mtime(p) for p in paths]
+    key = (str(ws.root), name, *mtimes)
     rules = _RULES_CACHE.get(key)
     if rules is None:
-        calendar = HolidayCalendar.load([f for f in files[:1] if f])
-        profiles = dl.load_profiles([f for f in files[1:] if f])
+        holidays, profiles_file = (Path(p) if m is not None else None for p, m in zip(paths, mtimes, strict=True))
+        calendar = HolidayCalendar.load([holidays] if holidays else [])
+        profiles = dl.load_profiles([profiles_file] if profiles_file else [])
         rules = Rules(profile=dl.select_profile(profiles, name), calendar=calendar)
         _RULES_CACHE[key] = rules
-    _RULES_CHECKED[where] = (now, key)
     return rules
 
 
