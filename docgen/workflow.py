@@ -197,6 +197,7 @@ class _Machine:
     status_before_close: str | None = None
     reviews: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    strict: bool = False
 
     def __post_init__(self) -> None:
         step = self.rules.profile.steps.get("route")
@@ -220,6 +221,7 @@ class _Machine:
         handler = _HANDLERS.get(ev.kind)
         if handler is None:
             return
+        self.strict = strict
         try:
             handler(self, ev)
         except _Illegal as exc:
@@ -277,7 +279,12 @@ class _Machine:
         try:
             a.due = dl.extend(a.due, days, a.step, already_extended=a.extended)
         except DocgenError as exc:
-            raise _Illegal(f"案件 {self.case.case_no} 不能延期：{exc}") from None
+            if self.strict or days < 1:
+                raise _Illegal(f"案件 {self.case.case_no} 不能延期：{exc}") from None
+            # Granted under an earlier, looser rule file: the extension stands as recorded.
+            step = replace(a.step, extension_max=a.extended + days)
+            a.due = dl.extend(a.due, days, step, already_extended=a.extended)
+            a.due.explanation += "（超过现行规则的延期上限）"
         a.extended += days
         a.refresh()
 

@@ -126,3 +126,15 @@ def test_json_output_is_one_document(docgen, new_case):
     data = json.loads(result.stdout)
     for key in ("case_no", "status", "due_date", "deadlines", "files"):
         assert key in data
+
+
+def test_extension_granted_under_an_older_cap_still_counts(docgen, new_case, ws):
+    no = new_case("2024-03-01").case_no
+    docgen.json("transfer", no, "--to", "县住建局", "--date", "2024-03-04")
+    docgen.json("extend", no, "--days", "30", "--reason", "x", "--date", "2024-04-20")
+    ws.rules_dir.mkdir(exist_ok=True)
+    (ws.rules_dir / "deadline_profiles.toml").write_text(
+        '[national.assign]\ndays = 60\nunit = "calendar"\nextension_max = 10\n', encoding="utf-8")
+    out = docgen.json("show", no)
+    assert out["due_date"] == "2024-06-05"
+    assert "超过现行规则的延期上限" in out["deadlines"][-1]["explanation"]
