@@ -85,16 +85,18 @@ def demo_cmd(app) -> None:
 
 
 def _demo_routing(ws: Workspace, registered) -> None:
-    """Assign the first new letter to the body it complains about and write the 交办函."""
-    try:
-        from docgen.workflow import assign_case
-    except ImportError:
-        return
+    """Assign the first new letter that names a body to that body and write the 交办函."""
+    from docgen.workflow import transfer
+
     for r in registered:
-        if r.case.target:
+        # a 检举控告 letter must not go to the body it accuses; the demo picks a plain one
+        if r.case.target and r.case.nature != "检举控告":
             _step("交办并生成交办函（docgen transfer）")
-            result = assign_case(ws, r.case.case_no, to=r.case.target, mode="交办")
-            click.echo(f"{r.case.case_no} 已交办 {r.case.target}，期限 {result.due_date}")
-            for path in result.files:
+            outcome = transfer(ws, r.case.case_no, to=r.case.target, mode="交办",
+                               on=r.case.received_date, warn=say)
+            click.echo(f"{r.case.case_no} 已交办 {r.case.target}，办理期限 {outcome.state.due_date}")
+            for d in outcome.state.open_deadlines:
+                click.echo(f"    {d.kind}：{d.explanation}")
+            for path in outcome.paths:
                 click.echo(f"    生成 {path}")
             return
