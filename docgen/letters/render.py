@@ -19,7 +19,7 @@ from jinja2 import Environment, TemplateError
 
 from docgen.errors import DocgenError
 from docgen.fileio import atomic_write_bytes
-from docgen.letters.style import FANGSONG, ORGAN_SIZE, STYLE_ORGAN, TYPE_AREA_W, set_run_fonts
+from docgen.letters.style import FANGSONG, ORGAN_SIZE, STYLE_ORGAN, TYPE_AREA_W
 from docgen.letters.templates import find_template
 
 _CONTENT_TYPES = (
@@ -152,9 +152,9 @@ def fix_fonts(doc) -> None:
                 rpr = r.find(qn("w:rPr"))
                 rf = rpr.find(qn("w:rFonts")) if rpr is not None else None
                 if rf is None or not rf.get(qn("w:eastAsia")):
-                    font = (rf.get(qn("w:ascii")) if rf is not None and rf.get(qn("w:ascii"))
-                            else para_font)
-                    _ensure_east_asian(r, font)
+                    # the Latin font of a run (Times New Roman, ...) has no Chinese glyphs:
+                    # the paragraph style's East Asian font is the one meant for Chinese text
+                    _ensure_east_asian(r, para_font)
             if style_id == STYLE_ORGAN:
                 _fit_organ_name(p, runs)
 
@@ -166,9 +166,9 @@ def _ensure_east_asian(r, font: str) -> None:
         r.insert(0, rpr)
     rf = rpr.find(qn("w:rFonts"))
     if rf is None:
-        set_run_fonts(r, font)
-    else:
-        rf.set(qn("w:eastAsia"), font)
+        rf = OxmlElement("w:rFonts")
+        rpr.insert(0, rf)
+    rf.set(qn("w:eastAsia"), font)
 
 
 def _fit_organ_name(p, runs) -> None:

@@ -102,3 +102,21 @@ def test_broken_template_gives_a_clear_message(tmp_path):
     with pytest.raises(DocgenError, match="交办函.docx"):
         render_document("交办函", ctx, tmp_path / "a.docx", template_dir=templates)
     assert not (tmp_path / "a.docx").exists()
+
+
+def test_run_without_east_asian_font_gets_the_style_font(tmp_path):
+    """An office typed a line in Word with only a Latin font set; Chinese must still be 仿宋."""
+    from docx.oxml.ns import qn
+
+    templates = tmp_path / "templates"
+    path = export_templates(templates, ["转送函"])[0]
+    doc = Document(path)
+    run = doc.add_paragraph(style="DocBody").add_run("联系地址：{{ office_address }}")
+    run.font.name = "Times New Roman"      # sets ascii/hAnsi only
+    doc.save(path)
+    ctx = build_context(sample_case(), OFFICE_CONFIG, "转送函")
+    out = render_document("转送函", ctx, tmp_path / "a.docx", template_dir=templates)
+    last = [p for p in Document(out).paragraphs if p.text.startswith("联系地址")][0]
+    rfonts = last.runs[0]._r.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert rfonts.get(qn("w:ascii")) == "Times New Roman"
