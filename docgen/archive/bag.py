@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,16 +194,12 @@ def _one_line(value: Any) -> str:
 
 
 def _pdf_converter():
-    """The letters module's DOCX→PDF conversion, when it offers one and LibreOffice is there."""
+    """The letters module's DOCX→PDF conversion (LibreOffice), or None where it is missing."""
     try:
-        from docgen.letters import pdf as letters_pdf  # type: ignore[attr-defined]
+        from docgen.letters.pdf import convert_to_pdf, have_libreoffice
     except ImportError:
         return None
-    for name in ("docx_to_pdf", "convert_to_pdf", "to_pdf"):
-        fn = getattr(letters_pdf, name, None)
-        if callable(fn):
-            return fn
-    return None
+    return convert_to_pdf if have_libreoffice() else None
 
 
 def build_package(dest: Path, *, ws_root: Path, case: Case, events: list[Event],
@@ -240,8 +237,9 @@ def build_package(dest: Path, *, ws_root: Path, case: Case, events: list[Event],
             order=len(packed) + 1, path=rel, name=f.name, role=f.role, kind=f.kind, sha256=digest,
             size=size, pages=formats.page_count(target, name), media_type=formats.media_type(name),
             source_path=f.path, added_date=f.added_date.isoformat() if f.added_date else None))
-        if convert and f.role == FILE_DOCUMENT and name.lower().endswith(".docx"):
-            packed.extend(_pdf_copy(convert, target, data, names, packed))
+    if convert:
+        packed.extend(_pdf_copies(convert, dest, [p for p in packed if p.role == FILE_DOCUMENT
+                                                  and p.path.lower().endswith(".docx")], len(packed), sync))
 
     stamp_pages = sum(p.pages for p in packed if p.derived_from is None)
     metadata = _metadata(case, events, links, packed, archive_no, retention_reason, description,
@@ -272,30 +270,30 @@ def build_package(dest: Path, *, ws_root: Path, case: Case, events: list[Event],
                    tagmanifest_sha256=tag_digest, metadata=metadata)
 
 
-def _pdf_copy(convert, docx: Path, data: Path, names: dict[str, set[str]],
-              packed: list[PackageFile]) -> list[PackageFile]:
-    """A PDF rendering of a generated document, kept beside it (optional, best effort)."""
-    folder = "文书PDF"
-    (data / folder).mkdir(exist_ok=True)
-    name = _unique(names.setdefault(folder, set()), docx.stem + ".pdf")
-    tmp = data / folder / (".tmp-" + name)
-    try:
-        out = convert(docx, tmp)
-        out = Path(out) if out else tmp
-        if out != tmp:
-            os.replace(out, tmp)
-        final = data / folder / name
-        digest, size = copy_hashing(tmp, final)
-    except Exception:  # noqa: BLE001 - the .docx itself is archived; the PDF copy is a convenience
-        names[folder].discard(name)
+def _pdf_copies(convert, dest: Path, docs: list[PackageFile], count: int, sync: bool) -> list[PackageFile]:
+    """PDF renderings of the generated documents, kept beside them in data/文书PDF (optional,
+    best effort: the .docx files themselves are archived whatever happens here)."""
+    if not docs:
         return []
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return [PackageFile(order=len(packed) + 1, path=f"data/{folder}/{name}", name=name,
-                        role=FILE_DOCUMENT, kind="PDF 副本", sha256=digest, size=size,
-                        pages=formats.page_count(final, name), media_type="application/pdf",
-                        derived_from=f"data/文书/{docx.name}")]
+    tmp = dest / ".pdf-tmp"
+    try:
+        pdfs = convert([dest / d.path for d in docs], tmp)
+    except Exception:  # noqa: BLE001 - LibreOffice failing must not stop the archive
+        shutil.rmtree(tmp, ignore_errors=True)
+        return []
+    folder = dest / "data" / "文书PDF"
+    folder.mkdir(exist_ok=True)
+    out = []
+    for doc, pdf in zip(docs, pdfs, strict=True):
+        name = Path(doc.path).stem + ".pdf"
+        target = folder / name
+        digest, size = copy_hashing(pdf, target, sync)
+        out.append(PackageFile(order=count + len(out) + 1, path=f"data/文书PDF/{name}", name=name,
+                               role=FILE_DOCUMENT, kind=f"{doc.kind} PDF 副本", sha256=digest, size=size,
+                               pages=formats.page_count(target, name), media_type="application/pdf",
+                               derived_from=doc.path))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
 
 
 def _metadata(case: Case, events: list[Event], links: list[dict[str, Any]],

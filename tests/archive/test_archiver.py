@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import bagit
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 
@@ -209,3 +210,28 @@ def test_cli_archive_json_lists_packages_and_catalogues(closed_ws, docgen):
     assert any(f.endswith(".xlsx") for f in out["files"])
     assert any(f.endswith(".docx") and "备考表" in f for f in out["files"])
     assert all((closed_ws.root / f).exists() for f in out["files"])
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_pdf_copies_of_generated_documents_when_configured(ws):
+    from docgen.letters.pdf import have_libreoffice
+
+    if not have_libreoffice():
+        pytest.skip("LibreOffice 未安装")
+    cfg = ws.config_path.read_text("utf-8").replace("[archive]\n", "[archive]\npdf_copies = true\n")
+    ws.config_path.write_text(cfg, "utf-8")
+    from docgen.workspace import Workspace
+
+    ws = Workspace.open(ws.root)
+    case = make_closed_case(ws, 0)
+    archive_batch(ws)
+    pkg = ws.root / ws.registry.get_case(case.case_no).extra["archive_path"]
+    meta = json.loads((pkg / METADATA_PATH).read_text("utf-8"))
+    copies = [f for f in meta["files"] if f["derived_from"]]
+    assert [c["path"] for c in copies] == ["data/文书PDF/来信登记处理单.pdf"]
+    assert (pkg / copies[0]["path"]).read_bytes().startswith(b"%PDF-")
+    assert meta["archive_stamp"]["pages"] == sum(f["pages"] for f in meta["files"] if not f["derived_from"])
+    from docgen.archive import verify_archive
+
+    assert verify_archive(ws).ok
