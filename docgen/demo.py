@@ -36,10 +36,12 @@ def _step(title: str) -> None:
 @pass_app
 def demo_cmd(app) -> None:
     """用内置样例演示主流程：读取并登记来信（含扫描件）、登记来访、交办并生成交办函、列出案件。"""
+    from docgen.cli.workspace import ensure_index
     from docgen.intake.pipeline import AlreadyRegistered, intake_file
     from docgen.visits import load_visit_form, register_visit
 
     ws, created = Workspace.init(app.home)
+    ensure_index(ws)
     app._ws = ws
     _step(f"工作区 {ws.root}" + ("（新建）" if created else "（已存在）"))
 

@@ -91,15 +91,16 @@ def find_prior_cases(ws: Workspace, case: Case) -> list[PriorCase]:
 
 
 def _with_similar(ws: Workspace, case: Case, priors: list[PriorCase]) -> list[PriorCase]:
-    try:
-        from docgen.index.similar import similar_for_case
-    except ImportError:
-        return priors
+    from docgen.index.similar import similar_for_case
+
     seen = {p.case_no for p in priors}
     for match in similar_for_case(ws, case, limit=5):
         if match.case_no not in seen and match.case_no != case.case_no:
             seen.add(match.case_no)
-            priors.append(match)
+            priors.append(PriorCase(case_no=match.case_no, received_date=match.received_date,
+                                    status=match.status or "", summary=match.summary,
+                                    reasons=match.reasons, score=match.score,
+                                    same_person=False))
     return priors
 
 
@@ -138,17 +139,15 @@ def register_case(ws: Workspace, case: Case, *, original: Path | None = None,
         if written is not None:
             written.unlink(missing_ok=True)
         raise
-    _index_quietly(ws, case)
+    keep_index_current(ws, case)
     return Registration(case=case, prior_cases=_with_similar(ws, case, priors))
 
 
-def _index_quietly(ws: Workspace, case: Case) -> None:
-    """Keep the search index current; the index is derived data, so a failure here never
-    undoes a registration (``docgen index rebuild`` repairs it)."""
-    try:
-        from docgen.index.service import index_case
-    except ImportError:
-        return
+def keep_index_current(ws: Workspace, case: Case) -> None:
+    """Update the case in the search index after a change. The index is derived data, so a
+    failure here never undoes the change (``docgen index rebuild`` repairs it)."""
+    from docgen.index.service import index_case
+
     try:
         index_case(ws, case)
     except Exception as exc:  # noqa: BLE001 - the registry is the source of truth

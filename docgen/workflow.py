@@ -54,6 +54,7 @@ from docgen.models import (
     StoredFile,
     iso,
 )
+from docgen.registration import keep_index_current
 from docgen.workspace import Workspace
 
 # --- event kinds (Event.kind, Chinese as clerks write them) -----------------------------------
@@ -490,6 +491,7 @@ def _record(ws: Workspace, case_no: str, event: Event,
         for p in step.written if step else ():
             Path(p).unlink(missing_ok=True)
         raise
+    keep_index_current(ws, case)
     state = replay(ws, case, [*events, event], event.date)
     return Outcome(case=case, state=state, event=event, files=step.files, paths=step.paths,
                    warnings=step.warnings)
