@@ -47,6 +47,7 @@ retention_assigned = "D30"
 retention_default = "D10"
 arranger = ""               # 整理人
 checker = ""                # 检查人
+pdf_copies = false          # 归档时为生成的文书另存 PDF 副本（需安装 LibreOffice）
 
 [search]
 engine = "auto"             # auto / whoosh / tantivy

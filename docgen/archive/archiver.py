@@ -34,6 +34,7 @@ from docgen.archive.verify import check_package, log_access
 from docgen.errors import DocgenError
 from docgen.fileio import sha256_file
 from docgen.models import STATUS_CLOSED, Case, Event
+from docgen.registration import keep_index_current
 from docgen.workspace import Workspace
 
 RESERVED_KEY = "archive_reserved"
@@ -379,6 +380,8 @@ def _archive_chunk(ws: Workspace, chunk: list[_Task], today: dt.date,
                 items.append(ArchivedItem(task.case.case_no, str(task.archive_no), _rel(ws, final),
                                           len(package.files), package.payload_bytes, package.pages,
                                           recovered))
+    for item in items:   # archived cases stay findable with their 档号
+        keep_index_current(ws, reg.get_case(item.case_no))
     return items
 
 
