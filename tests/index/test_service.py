@@ -51,9 +51,13 @@ def test_schema_version_mismatch_asks_for_a_rebuild(engine_name, tmp_path):
 def test_damaged_index_is_reported_and_rebuilt(engine_name, tmp_path):
     rebuild(tmp_path, [_doc("A")], engine_name).close()
     engine_dir = tmp_path / engine_name
+    # Damage as another process would leave it: new files under the old names. (Rewriting a
+    # file in place that this process still has memory-mapped would kill it with SIGBUS.)
     for f in engine_dir.iterdir():
         if f.is_file() and not f.name.startswith("."):
-            f.write_bytes(b"\x00garbage")
+            damaged = f.with_name(f.name + ".damaged")
+            damaged.write_bytes(b"\x00garbage")
+            damaged.replace(f)
     with pytest.raises(IndexUnavailable):
         idx = open_index(tmp_path, engine_name)
         idx.search("拆迁")
