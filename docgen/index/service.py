@@ -105,8 +105,8 @@ class SearchIndex:
         except Timeout as exc:
             raise DocgenError("检索索引正被另一个程序写入，请稍后再试") from exc
 
-    def add(self, docs: Iterable[IndexDocument]) -> int:
-        return self._locked(lambda: self.engine.add(docs))
+    def add(self, docs: Iterable[IndexDocument], bulk: bool = False) -> int:
+        return self._locked(lambda: self.engine.add(docs, bulk=bulk))
 
     def replace(self, doc: IndexDocument) -> None:
         self._locked(lambda: self.engine.replace(doc))
@@ -301,6 +301,11 @@ def _hook(ws, action: Callable[[SearchIndex], None]) -> None:
 def index_case(ws, case) -> None:
     """Call after intake, routing, closing or archiving a case (cheap; no index, no work)."""
     _hook(ws, lambda idx: idx.replace(document_for(ws, case)))
+
+
+def index_cases(ws, cases) -> None:
+    """Add many new cases at once (ledger import); like ``index_case`` without an index, no work."""
+    _hook(ws, lambda idx: idx.add((document_for(ws, c) for c in cases), bulk=True))
 
 
 def remove_case(ws, case_no: str) -> None:

@@ -475,11 +475,18 @@ def _case_from_row(values: dict[str, Any], group_threshold: int) -> Case:
     name = _text(values.get("petitioner.name"))
     if name in ("匿名", "无名氏"):
         name = None
+    # A masked number (our own export: 330122********2822) identifies nobody: it is not kept
+    # as the petitioner's number, only noted, so it can neither link nor mislead.
+    masked = {}
     id_number, id_valid = _text(values.get("petitioner.id_number")), None
+    if id_number and "*" in id_number:
+        masked["id_number"], id_number = id_number, None
     if id_number:
         check = check_id(id_number)
         id_number, id_valid = check.number, check.valid
     phone = _text(values.get("petitioner.phone"))
+    if phone and "*" in phone:
+        masked["phone"], phone = phone, None
     if phone:
         phone = normalize_phone(phone) or phone
     text = _text(values.get("text")) or ""
@@ -495,6 +502,8 @@ def _case_from_row(values: dict[str, Any], group_threshold: int) -> Case:
         closed_date=closed_date if closed else None, result=_text(values.get("result")),
         satisfaction=satisfaction if closed else None,
     )
+    if masked:
+        case.extra["masked_in_ledger"] = masked
     if persons >= group_threshold:
         case.flags.append(GROUP_FLAG)
     return case
@@ -718,8 +727,6 @@ def _index(ws: Workspace, cases: list[Case]) -> None:
     leaves it for ``docgen index rebuild``)."""
     if not cases:
         return
-    try:
-        from docgen.index.service import _hook, document_for
-    except ImportError:
-        return
-    _hook(ws, lambda idx: idx.add((document_for(ws, c) for c in cases), bulk=True))
+    from docgen.index.service import index_cases
+
+    index_cases(ws, cases)
