@@ -100,7 +100,7 @@ class Workspace:
         ws = cls.open(root)
         for d in (ws.archive_dir, ws.index_dir, ws.files_dir, ws.output_dir):
             d.mkdir(parents=True, exist_ok=True)
-        ws.registry  # creates the schema
+        _ = ws.registry  # opening it creates the schema
         return ws, created
 
     # --- paths ---------------------------------------------------------------
