@@ -97,12 +97,36 @@ def ocr_lines(img: Image.Image) -> list[OcrLine]:
     page = prepare_image(img)
     if min(page.size) < 8:
         return []
-    result, _ = get_engine()(np.asarray(page))
-    if not result:
-        return []
-    fragments = [_Fragment(text=text, quad=np.asarray(box, dtype=np.float64), score=float(score))
-                 for box, text, score in result if text and text.strip()]
+    fragments = _recognise(page)
+    if _upside_down(page, fragments):
+        # The engine turns each line the right way up, but the lines would come out bottom to
+        # top: read the page again the right way up.
+        fragments = _recognise(page.rotate(180))
     return [_merge_line(line) for line in _group_lines(fragments)]
+
+
+def _recognise(page: Image.Image) -> list[_Fragment]:
+    result, _ = get_engine()(np.asarray(page))
+    return [_Fragment(text=text, quad=np.asarray(box, dtype=np.float64), score=float(score))
+            for box, text, score in (result or []) if text and text.strip()]
+
+
+def _upside_down(page: Image.Image, fragments: list[_Fragment], sample: int = 12) -> bool:
+    """Whether most text lines are upside down, by the engine's direction classifier on the
+    longest lines (a few milliseconds)."""
+    lines = []
+    for f in fragments:
+        x0, y0 = f.quad.min(axis=0)
+        x1, y1 = f.quad.max(axis=0)
+        if x1 - x0 > 3 * (y1 - y0) > 0:
+            lines.append((x1 - x0, (int(x0), int(y0), int(x1) + 1, int(y1) + 1)))
+    if not lines:
+        return False
+    lines.sort(reverse=True)
+    crops = [np.asarray(page.crop(box).convert("RGB")) for _, box in lines[:sample]]
+    _, labels, _ = get_engine().text_cls(crops)
+    flipped = sum(1 for label, score in labels if "180" in label and score > 0.9)
+    return flipped > len(crops) / 2
 
 
 def ocr_image(img: Image.Image) -> str:

@@ -68,6 +68,12 @@ def test_skewed_page_keeps_lines_in_order():
     assert text.index("王建国") < text.index("13905718888") < text.index("wang") < text.index("请求")
 
 
+def test_page_scanned_upside_down_reads_top_to_bottom():
+    page = _two_column_page().rotate(180)
+    lines = [line.text for line in ocr_lines(page)]
+    assert lines[0].startswith("姓名") and lines[-1] == "请求依法处理。", lines
+
+
 def test_blank_page_gives_no_text():
     assert ocr_image(Image.new("L", (620, 877), 255)) == ""
 
