@@ -265,3 +265,18 @@ def test_docx_with_broken_xml_is_refused(tmp_path):
 def test_blank_scan_gives_empty_text_and_a_warning(tmp_path):
     result = extract_text(write_image(Image.new("L", (620, 877), 255), tmp_path / "blank.png"))
     assert result.text == "" and any("未识别到" in w for w in result.warnings)
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_pdf_exported_by_libreoffice_reads_its_embedded_font_text(tmp_path):
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    from tests.fixtures.letters import write_pdf_libreoffice
+
+    truth = make_truth(31)
+    result = extract_text(write_pdf_libreoffice(truth, tmp_path / "word.pdf"))
+    assert result.kind == "pdf" and not result.ocr
+    assert cer(truth.text, result.text) <= 0.01, result.text
