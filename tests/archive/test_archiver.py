@@ -219,7 +219,8 @@ def test_pdf_copies_of_generated_documents_when_configured(ws):
 
     if not have_libreoffice():
         pytest.skip("LibreOffice 未安装")
-    cfg = ws.config_path.read_text("utf-8").replace("[archive]\n", "[archive]\npdf_copies = true\n")
+    cfg = ws.config_path.read_text("utf-8").replace("pdf_copies = false", "pdf_copies = true")
+    assert "pdf_copies = true" in cfg
     ws.config_path.write_text(cfg, "utf-8")
     from docgen.workspace import Workspace
 
