@@ -663,12 +663,17 @@ def attach(ws: Workspace, case_no: str, paths: list[Path], *, kind: str = "其�
     ev_kind = EV_RESULT if kind == ATTACH_RESULT else EV_ATTACH
     event = _event(ev_kind, on, f"{kind}：{names}" + (f"（{note.strip()}）" if note and note.strip() else ""),
                    by, {"kind": kind, "files": [p.name for p in sources]})
+    from docgen.index.service import extract_attachment_text, write_text_sidecar
+
+    # Read once, here and outside the transaction (a scan is OCRed: seconds a page); the search
+    # index then reads the kept text and never OCRs during a rebuild.
+    texts = [extract_attachment_text(p) for p in sources]
 
     def body(s: _Step) -> None:
         folder = ws.case_dir(s.case.case_no) / "attachments"
         taken = {f.path for f in ws.registry.files(s.case.id)}
         digests = []
-        for src in sources:
+        for src, text in zip(sources, texts, strict=True):
             name = safe_filename(src.name, "附件")
             target = _free_path(folder, name, taken, ws.root)
             before = sha256_file(src)
@@ -683,6 +688,9 @@ def attach(ws: Workspace, case_no: str, paths: list[Path], *, kind: str = "其�
             s.store_file(StoredFile(case_id=s.case.id, role=FILE_ATTACHMENT, name=src.name, path=rel,
                                     sha256=digest, size=target.stat().st_size, kind=kind,
                                     added_date=event.date), target, written=False)
+            sidecar = write_text_sidecar(ws, s.case.case_no, target, text)
+            if sidecar is not None:
+                s.written.append(sidecar)
         event.data["sha256"] = digests
 
     return _record(ws, case_no, event, body)

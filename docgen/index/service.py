@@ -241,15 +241,64 @@ def _file_text(path: Path) -> str:
     return ""
 
 
+TEXT_FOLDER = "text"
+
+
+def text_sidecar(ws, case_no: str, stored: Path) -> Path | None:
+    """Where the extracted text of a stored file of the case is kept:
+    ``<case>/text/<path inside the case>.txt`` (None for a file outside the case folder)."""
+    case_dir = Path(ws.case_dir(case_no))
+    try:
+        inside = Path(stored).relative_to(case_dir)
+    except ValueError:
+        return None
+    return case_dir / TEXT_FOLDER / inside.parent / (inside.name + ".txt")
+
+
+def extract_attachment_text(path: Path) -> str:
+    """The text of received material (PDF text layer or OCR, scans and photos by OCR, .docx,
+    .txt) — read once, when it is attached; '' when nothing can be read (a photo of a site,
+    an unknown format): attaching never fails because of it."""
+    from docgen.intake.extract import extract_text
+    try:
+        return extract_text(Path(path)).text or ""
+    except Exception:   # DocgenError for unreadable input, anything from a broken PDF
+        return ""
+
+
+def write_text_sidecar(ws, case_no: str, stored: Path, text: str) -> Path | None:
+    """Keep ``text`` beside the stored file for the index; returns the path written, if any."""
+    sidecar = text_sidecar(ws, case_no, stored)
+    if sidecar is None or not text.strip():
+        return None
+    from docgen.fileio import atomic_write_text
+    sidecar.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(sidecar, text)
+    return sidecar
+
+
+def _stored_text(ws, case_no: str, path: Path) -> str:
+    """The text kept when the file was attached, else what can be read cheaply (.txt, .docx).
+    Never OCR here: a rebuild reads thousands of cases."""
+    sidecar = text_sidecar(ws, case_no, path)
+    if sidecar is not None and sidecar.is_file():
+        try:
+            return sidecar.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    return _file_text(path)
+
+
 def case_texts(ws, case) -> list[str]:
-    """Texts of a case kept outside the case row: event details and stored text documents."""
+    """Texts of a case kept outside the case row: event details, stored text documents and the
+    text extracted from attachments when they were attached."""
     reg = ws.registry
     texts = []
     if case.id is not None:
         texts += [e.detail for e in reg.events(case.id) if e.detail]
         for f in reg.files(case.id):
             if f.role != "original":   # the original's text is already case.text
-                texts.append(_file_text(ws.root / f.path))
+                texts.append(_stored_text(ws, case.case_no, ws.root / f.path))
     return [t for t in texts if t and t.strip()]
 
 
