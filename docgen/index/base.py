@@ -230,7 +230,12 @@ class SearchEngine(ABC):
     def _hit(self, doc: IndexDocument, score: float, terms: list[str]) -> SearchHit:
         marked = []
         if terms:
-            body = "\n".join(p for p in (doc.summary, doc.text) if p)
+            # A blank line keeps the summary apart from the letter in the snippet; a summary
+            # that is the letter's own title or first line is not shown a second time.
+            summary = doc.summary
+            if summary and doc.text and compact(summary) in compact(doc.text[:len(summary) * 2 + 40]):
+                summary = None
+            body = "\n\n".join(p for p in (summary, doc.text) if p)
             marked = highlight.snippets(body, terms)
         if not marked and doc.summary:
             marked = [doc.summary]

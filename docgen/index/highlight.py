@@ -11,10 +11,27 @@ import unicodedata
 
 _WS = re.compile(r"\s+")
 OPEN, CLOSE = "【", "】"
+# Ideographs, CJK punctuation and full-width forms: Chinese text has no spaces between them, so
+# whitespace there is a line break of the scan or of the hard-wrapped letter, not a word gap.
+_CJK = re.compile("[\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def _display(text: str) -> str:
-    return _WS.sub(" ", text or "").strip()
+    """The text as one line. Inside Chinese text a line break or a gap disappears
+    (``拆迁补\\n偿`` → ``拆迁补偿``); a blank line (paragraph, or summary / letter) and gaps
+    between Latin words become one space."""
+    text = (text or "").strip()
+
+    def gap(m: re.Match) -> str:
+        ws = m.group()
+        if ws.count("\n") > 1:
+            return " "
+        before, after = _CJK.match(text[m.start() - 1]), _CJK.match(text[m.end()])
+        if (before and after) or ("\n" in ws and (before or after)):
+            return ""
+        return " "
+
+    return _WS.sub(gap, text)
 
 
 def _fold(ch: str) -> str:
@@ -72,10 +89,15 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def snippets(text: str, terms: list[str], max_snippets: int = 3, context: int = 24) -> list[str]:
-    """Up to ``max_snippets`` windows of ``text`` around matches of ``terms``, marked 【…】."""
+    """Up to ``max_snippets`` windows of ``text`` around matches of ``terms``, marked 【…】.
+
+    A window whose words another one already shows is skipped (the summary is often the first
+    line of the letter too: the same snippet twice tells the clerk nothing).
+    """
     display = _display(text)
     spans = find_spans(display, terms)
-    out = []
+    out: list[str] = []
+    shown: list[str] = []
     i = 0
     while i < len(spans) and len(out) < max_snippets:
         start = max(0, spans[i][0] - context)
@@ -89,5 +111,17 @@ def snippets(text: str, terms: list[str], max_snippets: int = 3, context: int = 
             pos = e
             i += 1
         parts.append(display[pos:end] + ("…" if end < len(display) else ""))
-        out.append("".join(parts))
+        snippet = "".join(parts)
+        key = _plain(snippet)
+        if any(key in other for other in shown):
+            continue
+        # A longer window replaces a shorter one it contains.
+        keep = [k for k, other in enumerate(shown) if other not in key]
+        out = [out[k] for k in keep] + [snippet]
+        shown = [shown[k] for k in keep] + [key]
     return out
+
+
+def _plain(snippet: str) -> str:
+    """A snippet's text without marks, ellipses and whitespace, for comparing snippets."""
+    return "".join(snippet.replace(OPEN, "").replace(CLOSE, "").strip("…").split())
