@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from typing import Any
 
@@ -37,10 +38,17 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
+        text = str(value).strip()
+        # date.fromisoformat also takes 20260901 and 2026-W36-2; the contract is YYYY-MM-DD only
+        if not _ISO_DAY.fullmatch(text):
             self.fail(f"日期格式应为 YYYY-MM-DD：{value!r}", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"日期不存在或格式应为 YYYY-MM-DD：{value!r}", param, ctx)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 DATE = DateType()
