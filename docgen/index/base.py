@@ -211,11 +211,13 @@ class SearchEngine(ABC):
         filters = dataclasses.replace(filters, exclude_case_no=doc.case_no)
         return self._weighted_or(weights, filters, limit)
 
-    def key_terms(self, doc: IndexDocument, max_terms: int = 30) -> dict[str, float]:
-        """The bigrams that best characterise a text: frequent in it, rare in the index."""
+    def key_terms(self, doc: IndexDocument, max_terms: int = 30,
+                  exclude: frozenset[str] = frozenset()) -> dict[str, float]:
+        """The bigrams that best characterise a text: frequent in it, rare in the index.
+        Bigrams with a digit (dates, amounts, numbers) and those in ``exclude`` never count."""
         n = max(1, self.count())
         tf = Counter(b for b in bigrams(" ".join(p for p in (doc.summary, doc.text) if p))
-                     if all(ch.isalnum() for ch in b) and not b.isdigit())
+                     if all(ch.isalnum() and not ch.isdigit() for ch in b) and b not in exclude)
         scored = []
         # Only the most frequent candidates are looked up: doc_freq is a disk read each.
         for term, freq in tf.most_common(max_terms * 6):

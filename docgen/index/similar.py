@@ -23,6 +23,23 @@ from docgen.index.document import IndexDocument
 SHINGLE = 4
 NEAR_DUPLICATE = 0.5     # Jaccard of 4-character shingles from which a text counts as a copy
 PERSON_SCAN = 200
+# "The same issue" needs shared wording that says what the issue is: at least two phrases of
+# the source's key bigrams found in the other case, together this many characters, one of
+# them at least MIN_LONG_PHRASE long (征地补偿, 溪口村 — not 城关 + 依法).
+MIN_SHARED_CHARS = 7
+MIN_LONG_PHRASE = 3
+
+# Words every letter, visit record and generated letter has (addresses, requests, the letters'
+# boilerplate): sharing them says nothing about the issue. Their bigrams are never key terms.
+GENERIC_WORDS = (
+    "人民政府 人大常委会 常委会 信访室 信访工作条例 工作人员 有关部门 有关规定 反映人 反映 要求 "
+    "恳请 请求 希望 督促 依法依规 认真 调查 核实 处理 妥善 解决 问题 情况 领导 群众 此致 敬礼 "
+    "尊敬的 联系电话 联系人 身份证号码 家住 住址 监督 落实 答复 至今 多次 没有 一直 我们 他们 "
+    "我家 今年 以来 规定 程序 期限 办理 报告 来信 来访 登记 交办 转送 特此函告 附件 复印件 "
+    "主要内容如下 根据 尽快 予以 关于 单位 我委 收到 书面 意见 表示 已经 如果 但是 因为 所以 "
+    "上级 相关 部门 具体 目前 现在 当时 一名 代表 代理 签名 日期 时间 地址 电话 村民 居民 镇政府"
+).split()
+GENERIC_BIGRAMS = frozenset(w[i:i + 2] for w in GENERIC_WORDS for i in range(len(w) - 1))
 
 
 @dataclass
@@ -60,6 +77,12 @@ def address_similar(a: str | None, b: str | None) -> bool:
         return True
     ba, bb = set(bigrams(ca)), set(bigrams(cb))
     return jaccard(ba, bb) >= 0.6
+
+
+def _telling(phrases: list[str]) -> bool:
+    """Whether shared phrases name an issue rather than a coincidence of two words."""
+    return (len(phrases) >= 2 and sum(len(p) for p in phrases) >= MIN_SHARED_CHARS
+            and max(len(p) for p in phrases) >= MIN_LONG_PHRASE)
 
 
 def shared_phrases(source_text: str, terms: set[str], other_text: str, n: int = 3) -> list[str]:
@@ -128,7 +151,7 @@ def _same_person(idx, doc: IndexDocument, found: _Collector) -> None:
 
 def _same_issue(idx, doc: IndexDocument, found: _Collector, limit: int) -> None:
     engine = idx.engine
-    terms = engine.key_terms(doc)
+    terms = engine.key_terms(doc, exclude=GENERIC_BIGRAMS)
     if not terms:
         return
     source_text = "\n".join(p for p in (doc.summary, doc.text) if p)
@@ -145,7 +168,7 @@ def _same_issue(idx, doc: IndexDocument, found: _Collector, limit: int) -> None:
             continue
         relative = mlt_score / best
         phrases = shared_phrases(source_text, set(terms), other_text)
-        if relative < 0.3 or len(phrases) < 2:
+        if relative < 0.3 or not _telling(phrases):
             continue   # a few common words are not "the same issue"
         reason = "反映问题相近（共同词语：" + "、".join(phrases) + "）"
         if doc.target and compact(doc.target) == compact(other.target or ""):
