@@ -38,6 +38,7 @@ from docgen.errors import DocgenError
 from docgen.holidays import HolidayCalendar
 from docgen.models import (
     FILE_ATTACHMENT,
+    FILE_DOCUMENT,
     SATISFACTION,
     STATUS_ANSWERED,
     STATUS_ASSIGNED,
@@ -78,6 +79,13 @@ EV_SUPERVISE_LETTER = "督办"
 EV_SUPERVISE = "重点督办"
 EV_FLAG = "标记"
 EV_ARCHIVE = "归档"
+EV_DOCUMENT = "文书"            # a document of the case written (docgen letter, a reprint)
+
+# Documents the workflow writes by name.
+NOTICE_KIND = "告知书"
+SLIP_KINDS = {"来信": "来信登记处理单", "来访": "来访接待登记表"}   # by channel; others: 来信
+NOTICE_FOR_ROUTE = {"交办": "受理", "转送": "转送告知"}
+NOTICE_TYPES = ("受理", "不予受理", "转送告知")
 
 # Routing decisions and the status each leads to.
 ROUTE_STATUS = {
@@ -446,6 +454,7 @@ class _Step:
         self.paths: list[Path] = []
         self.written: list[Path] = []
         self.warnings: list[str] = []
+        self.documents: list = []          # workflow_documents.WrittenDocument written here
 
     def state_before(self) -> CaseState:
         return replay(self.ws, self.case, self.events, self.on)
@@ -477,8 +486,15 @@ def _record(ws: Workspace, case_no: str, event: Event,
             if body is not None:
                 body(step)
             reg.add_event(event)
+            documents = {id(d.stored): d for d in step.documents}
             for f in step.files:
-                if f.id is None:
+                doc = documents.get(id(f))
+                if doc is not None:
+                    from docgen.workflow_documents import register_document
+
+                    f.case_id = case.id
+                    register_document(ws, doc)
+                elif f.id is None:
                     f.case_id = case.id
                     reg.add_file(f)
             latest = replay(ws, case, [*events, event])
@@ -491,6 +507,10 @@ def _record(ws: Workspace, case_no: str, event: Event,
         for p in step.written if step else ():
             Path(p).unlink(missing_ok=True)
         raise
+    if step.documents:
+        from docgen.workflow_documents import drop_replaced
+
+        drop_replaced(ws, step.documents)
     keep_index_current(ws, case)
     state = replay(ws, case, [*events, event], event.date)
     return Outcome(case=case, state=state, event=event, files=step.files, paths=step.paths,
@@ -514,8 +534,13 @@ def _text(value: str | None, what: str) -> str:
 
 def decide(ws: Workspace, case_no: str, *, proposal: str | None = None,
            instruction: str | None = None, leader: str | None = None,
-           on: dt.date | None = None, by: str | None = None) -> Outcome:
-    """Record the 拟办意见 (proposal) or the leader's 批示 (instruction)."""
+           on: dt.date | None = None, by: str | None = None, slip: bool = False) -> Outcome:
+    """Record the 拟办意见 (proposal) or the leader's 批示 (instruction).
+
+    The processing slip carries both boxes, so a slip the case already has (来信登记处理单, or
+    the 来访接待登记表 of a visit) is rewritten with them, replacing the earlier version;
+    ``slip`` writes it when the case has none yet.
+    """
     if (proposal is None) == (instruction is None):
         raise DocgenError("请给出 --proposal（拟办意见）或 --instruction（领导批示）中的一项")
     if proposal is not None:
@@ -533,8 +558,21 @@ def decide(ws: Workspace, case_no: str, *, proposal: str | None = None,
         s.case.extra[key] = text
         if key == "instruction" and leader:
             s.case.extra["instruction_leader"] = leader
+        have = {f.kind for f in s.ws.registry.files(s.case.id) if f.role == FILE_DOCUMENT}
+        kinds = [k for k in dict.fromkeys(SLIP_KINDS.values()) if k in have]
+        if slip and not kinds:
+            kinds = [slip_kind(s.case)]
+        for kind in kinds:
+            doc = _write_letter(s, kind, {})
+            if doc is not None:
+                event.data.setdefault("documents", []).append(kind)
 
     return _record(ws, case_no, event, body)
+
+
+def slip_kind(case: Case) -> str:
+    """The processing slip of a case: 来访接待登记表 for a visit, else 来信登记处理单."""
+    return SLIP_KINDS.get(case.channel, SLIP_KINDS["来信"])
 
 
 def _norm_org(name: str | None) -> str:
@@ -552,12 +590,15 @@ def accuses(case: Case, org: str) -> bool:
 def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
              days: int | None = None, contact: str | None = None, confirm: bool = False,
              on: dt.date | None = None, by: str | None = None,
-             warn: Callable[[str], None] | None = None, letter: bool = True) -> Outcome:
+             warn: Callable[[str], None] | None = None, letter: bool = True,
+             notify: bool = False) -> Outcome:
     """Route a case to the body in charge (交办 with a deadline, or 转送) and write the letter.
 
     A 检举控告 case sent to the body it accuses is refused unless ``confirm`` (PRODUCT §5);
     ``warn`` receives the warning either way. ``letter=False`` records the routing without
-    writing the 交办函/转送函 (history brought in from a ledger, bulk fixtures).
+    writing the 交办函/转送函 (history brought in from a ledger, bulk fixtures). ``notify``
+    also writes the 告知书 to the petitioner (转送告知 for a 转送, 受理 for a 交办) unless the
+    petitioner is anonymous or has no address; such a routing meets the 告知期限.
     """
     if mode not in ROUTE_MODES:
         raise DocgenError(f"办理方式应为 {'或'.join(ROUTE_MODES)}（实际为 {mode}）")
@@ -610,32 +651,81 @@ def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
             event.data["doc_no"] = doc.doc_no
         if due is not None:
             event.data["due_date"] = iso(due.due_date)
+        if notify:
+            _write_notice(s, event, NOTICE_FOR_ROUTE[mode],
+                          {"route_to": org, "route_mode": mode, "route_date": event.date})
 
     return _record(ws, case_no, event, body)
 
 
+def notice_obstacle(case: Case) -> str | None:
+    """Why no written notice can go to the petitioner (STANDARDS §2: not for anonymous letters
+    or unknown addresses), or None."""
+    p = case.petitioner
+    if not (p.name or "").strip():
+        return "信访人匿名"
+    if not (p.address or "").strip():
+        return "信访人住址不详"
+    return None
+
+
+def _write_notice(s: _Step, event: Event, notice_type: str, context: dict[str, Any]) -> None:
+    """Write the 告知书 of ``notice_type`` with ``event``, or note why none can be sent; the
+    event is recorded either way."""
+    why = notice_obstacle(s.case)
+    if why:
+        s.warnings.append(f"{why}，未写告知书（{event.kind}照常记录）")
+        event.data["notice_skipped"] = why
+        return
+    doc = _write_letter(s, NOTICE_KIND, {**context, "notice_type": notice_type})
+    if doc is not None:
+        event.data["notice_type"] = notice_type
+        event.data["notice_doc_no"] = doc.doc_no
+
+
+# The 告知书 a decision writes by default: 告知 tells the petitioner the matter is accepted (the
+# written notice of STANDARDS §2), 不予受理 that it is not; 答复 and 存档备查 write none.
+_DECISION_NOTICE = {EV_NOTIFY: "受理", EV_REJECT: "不予受理"}
+
+
 def _decision(kind: str, field_name: str):
     def run(ws: Workspace, case_no: str, text: str | None = None, *, on: dt.date | None = None,
-            by: str | None = None) -> Outcome:
+            by: str | None = None, notice: str | bool | None = None,
+            to: str | None = None) -> Outcome:
         detail = (text or "").strip()
         if kind in (EV_REPLY, EV_REJECT) and not detail:
             raise DocgenError(f"{kind}需要写明{'答复内容（--text）' if kind == EV_REPLY else '理由（--reason）'}")
-        event = _event(kind, on, detail, by, {field_name: detail} if detail else {})
+        notice_type = _DECISION_NOTICE.get(kind) if notice in (None, True) else (notice or None)
+        if notice_type is not None and notice_type not in NOTICE_TYPES:
+            raise DocgenError(f"告知书类型应为 受理、不予受理 或 转送告知（实际为 {notice_type}）")
+        elsewhere = (to or "").strip() or None
+        data: dict[str, Any] = {field_name: detail} if detail else {}
+        if elsewhere:
+            data["to"] = elsewhere
+        event = _event(kind, on, detail, by, data)
 
         def body(s: _Step) -> None:
             s.case.extra.update({"route_mode": kind, "route_date": iso(event.date)})
             for key in ("route_to", "route_doc_no", "due_date", "route_days"):
                 s.case.extra.pop(key, None)
+            if notice_type:
+                context: dict[str, Any] = {"route_to": elsewhere or ""}
+                if kind == EV_REJECT:
+                    context["reason"] = detail
+                _write_notice(s, event, notice_type, context)
 
         return _record(ws, case_no, event, body)
 
-    run.__doc__ = f"Record the routing decision {kind}."
+    run.__doc__ = (f"Record the routing decision {kind}." + (
+        f" Writes the 告知书 ({_DECISION_NOTICE[kind]}; ``notice`` picks another variant, False "
+        "none) unless the petitioner is anonymous or has no address; ``to`` names the body the "
+        "petitioner is referred to." if kind in _DECISION_NOTICE else ""))
     return run
 
 
 reply = _decision(EV_REPLY, "text")            # 直接答复
-notify = _decision(EV_NOTIFY, "text")          # 告知
-reject = _decision(EV_REJECT, "reason")        # 不予受理
+notify = _decision(EV_NOTIFY, "text")          # 告知 (writes the 受理 告知书)
+reject = _decision(EV_REJECT, "reason")        # 不予受理 (writes the 不予受理 告知书)
 file_away = _decision(EV_FILE, "text")         # 存档备查
 
 DECISIONS: dict[str, Callable[..., Outcome]] = {
@@ -891,13 +981,74 @@ def remind(ws: Workspace, *, as_of: dt.date | None = None, on: dt.date | None = 
 
 # --- documents ----------------------------------------------------------------------------------
 
-def _write_letter(s: _Step, kind: str, context: dict[str, Any]):
-    """Write document ``kind`` for the case through docgen.workflow_documents and register it."""
+def write_document(ws: Workspace, case_no: str, kind: str, *, on: dt.date | None = None,
+                   by: str | None = None, context: dict[str, Any] | None = None,
+                   doc_no: str | None = None, mask: bool | None = None) -> Outcome:
+    """Write document ``kind`` of a case (``docgen letter``) as a file of the case, recorded as
+    a 文书 event, so that it is archived with the 件.
+
+    A numbered kind keeps the 文号 it already has (the routing letter's, or the one remembered
+    in ``case.extra['doc_numbers']``) unless ``doc_no`` says otherwise; writing it again
+    replaces the registered version. ``context`` overrides what the letter reads from the case
+    (``route_to``, ``notice_type``, ``reason``...). A 告知书 written this way meets the 告知期限.
+    """
+    from docgen.letters.context import notice_type_of
+    from docgen.letters.kinds import get_kind
+
+    spec = get_kind(kind)
+    context = dict(context or {})
+    event = _event(EV_DOCUMENT, on, spec.name, by, {"kind": spec.name})
+
+    def body(s: _Step) -> None:
+        if s.case.archive_no:
+            raise DocgenError(f"案件 {s.case.case_no} 已归档（档号 {s.case.archive_no}），"
+                              "文书不再列入案件；如需副本请用 -o 指定输出文件")
+        if spec.name == NOTICE_KIND:
+            context["notice_type"] = notice_type_of(s.case, {**s.case.extra, **context})
+            event.data["notice_type"] = context["notice_type"]
+        number = doc_no or (known_doc_number(s.case, spec.name, context) if spec.numbered else None)
+        doc = _write_letter(s, spec.name, context, doc_no=number, mask=mask)
+        if doc is None:
+            raise DocgenError("文书模块不可用，未生成文书")
+        event.data.update({"doc_no": doc.doc_no, "sha256": doc.stored.sha256,
+                           "file": doc.stored.path})
+        event.detail = " ".join(x for x in (spec.name, doc.doc_no) if x)
+        if doc.replaces is not None:
+            event.data["replaces"] = doc.replaces.sha256
+            event.detail += "（重新生成，替换原版本）"
+
+    return _record(ws, case_no, event, body)
+
+
+def known_doc_number(case: Case, kind: str, context: dict[str, Any] | None = None) -> str | None:
+    """The 文号 a document of this case already has: the routing letter's, or the one
+    remembered when it was first written; a reprint keeps it."""
+    extra = case.extra or {}
+    route_kind = {EV_ASSIGN: "交办函", EV_FORWARD: "转送函"}.get(extra.get("route_mode") or "")
+    if route_kind == kind and extra.get("route_doc_no"):
+        return extra["route_doc_no"]
+    return (extra.get("doc_numbers") or {}).get(_number_key(kind, context or {}))
+
+
+def _write_letter(s: _Step, kind: str, context: dict[str, Any], *, doc_no: str | None = None,
+                  mask: bool | None = None):
+    """Write document ``kind`` for the case through docgen.workflow_documents; it is registered
+    (or replaces the version it rewrites) in the command's transaction."""
     from docgen.workflow_documents import write_case_document
 
-    doc = write_case_document(s.ws, s.case, kind, on=s.on, context=context)
+    doc = write_case_document(s.ws, s.case, kind, on=s.on, context=context, doc_no=doc_no, mask=mask)
     if doc is None:
         s.warnings.append(f"未生成{kind}（文书模块不可用）")
         return None
     s.store_file(doc.stored, doc.path)
+    s.documents.append(doc)
+    if doc.doc_no:
+        s.case.extra.setdefault("doc_numbers", {})[_number_key(kind, context)] = doc.doc_no
     return doc
+
+
+def _number_key(kind: str, context: dict[str, Any]) -> str:
+    """Under which key ``case.extra['doc_numbers']`` remembers a document's 文号: the kind, and
+    for a 告知书 its variant too (a 受理 notice and a later 转送告知 are two documents)."""
+    notice = context.get("notice_type")
+    return f"{kind}:{notice}" if kind == NOTICE_KIND and notice else kind

@@ -20,50 +20,42 @@ def _templates_dir(app) -> Path | None:
 
 
 def _doc_number(ws, case, kind: str, on: dt.date, explicit: str | None) -> str:
-    """Reuse the number a document of this case already has (a reprint keeps its 文号);
-    otherwise take the next one of the kind's sequence and remember it in the case."""
+    """For an archived case only (its documents are sealed in the package): the 文号 the
+    document already has, else the next of the kind's sequence."""
     from docgen.letters.context import next_doc_number
+    from docgen.workflow import known_doc_number
 
-    if explicit:
-        return explicit
-    extra = case.extra or {}
-    route_kind = {"交办": "交办函", "转送": "转送函"}.get(extra.get("route_mode") or "")
-    if route_kind == kind and extra.get("route_doc_no"):
-        return extra["route_doc_no"]
-    known = (extra.get("doc_numbers") or {}).get(kind)
-    if known:
-        return known
+    number = explicit or known_doc_number(case, kind)
+    if number:
+        return number
     prefix = str(ws.section("office").get("doc_prefix") or "")
-    reg = ws.registry
-    with reg.transaction():
-        number = next_doc_number(reg, prefix, kind, on.year)
-        fresh = reg.get_case(case.case_no)
-        fresh.extra.setdefault("doc_numbers", {})[kind] = number
-        reg.update_case(fresh)
-    return number
+    return next_doc_number(ws.registry, prefix, kind, on.year)
 
 
 @click.command("letter")
 @click.argument("kind")
 @click.argument("case_no")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="输出的 .docx 文件（默认：工作区 output/ 下）")
-@click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="另存一份 .docx 到该文件（文书本身总是保存在案件的 documents/ 中，随案归档）")
+@click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（有 -o 时放在其旁，否则放在工作区 output/）")
 @click.option("--date", "on_date", type=DATE, default=None, help="成文日期（默认今天）")
 @click.option("--to", "route_to", help="收文单位（默认：该件交办/转送的单位）")
 @click.option("--doc-no", "doc_no", help="指定发文字号（默认按年度、文种自动编号；重新生成时沿用原文号）")
 @click.option("--notice", type=click.Choice(["受理", "不予受理", "转送告知"]), help="告知书类型")
 @click.option("--reason", help="不予受理的理由（告知书）")
 @click.option("--no-mask", is_flag=True, help="函件中也显示完整的身份证号和电话")
+@click.option("--by", "by", default=None, help="经办人（记入办理经过）")
 @json_option
 @pass_app
 def letter_cmd(app, kind, case_no, output, want_pdf, on_date, route_to, doc_no, notice, reason,
-               no_mask, as_json) -> None:
-    """写出案件的文书（KIND 见 docgen templates list，如 交办函、告知书、来信登记处理单）。"""
-    from docgen.fileio import safe_filename
-    from docgen.letters.context import build_context, routing_warnings
+               no_mask, by, as_json) -> None:
+    """写出案件的文书（KIND 见 docgen templates list，如 交办函、告知书、来信登记处理单）。
+
+    文书保存在案件的 documents/ 中并登记为案件文件（随案归档）；同一文书（同一文号）重新生成时
+    替换原版本。-o 另存一份副本。"""
+    from docgen.fileio import atomic_copy
+    from docgen.letters.context import routing_warnings
     from docgen.letters.kinds import get_kind
-    from docgen.letters.pdf import convert_to_pdf
-    from docgen.letters.render import render_document
 
     spec = get_kind(kind)
     ws = app.ws
@@ -78,27 +70,62 @@ def letter_cmd(app, kind, case_no, output, want_pdf, on_date, route_to, doc_no, 
         overrides["notice_type"] = notice
     if reason:
         overrides["reason"] = reason
-    # check the context before taking a number, so a refused letter does not use one up
-    build_context(case, ws.config, spec.name, date=on, **overrides)
-    if spec.numbered:
-        overrides["doc_no"] = _doc_number(ws, case, spec.name, on, doc_no)
-        case = ws.registry.get_case(case.case_no)
-    values = build_context(case, ws.config, spec.name, date=on,
-                           mask=False if no_mask else None, **overrides)
-    for warning in routing_warnings(case, values.get("route_to")):
+    mask = False if no_mask else None
+    out = None
+    if output:
+        out = Path(output)
+        if out.suffix.lower() != ".docx":
+            out = out.with_name(out.name + ".docx")
+    for warning in routing_warnings(case, overrides.get("route_to") or case.extra.get("route_to")):
         say(warning)
-    out = Path(output) if output else ws.output_dir / safe_filename(f"{case.case_no}-{spec.name}.docx")
-    if out.suffix.lower() != ".docx":
-        out = out.with_name(out.name + ".docx")
-    files = [render_document(spec.name, values, out, template_dir=ws.templates_dir)]
+
+    replaced = False
+    if case.archive_no:
+        files, number = _archived_copy(ws, case, spec, on, overrides, doc_no, mask, out)
+    else:
+        from docgen import workflow
+
+        outcome = workflow.write_document(ws, case.case_no, spec.name, on=on, by=by,
+                                          context=overrides, doc_no=doc_no, mask=mask)
+        for w in outcome.warnings:
+            say(f"提示：{w}")
+        number = outcome.event.data.get("doc_no")
+        replaced = "replaces" in outcome.event.data
+        files = list(outcome.paths)
+        if out is not None:
+            files.append(atomic_copy(files[0], out))
     if want_pdf:
-        files += convert_to_pdf(files)
+        from docgen.letters.pdf import convert_to_pdf
+
+        # one LibreOffice run; the copy has the same content, so the PDF is made once
+        source = files[-1]
+        target_dir = out.parent if out is not None else ws.output_dir
+        files += convert_to_pdf([source], out_dir=target_dir)
     if as_json:
-        emit_json({"case_no": case.case_no, "kind": spec.name, "doc_no": values.get("doc_no") or None,
-                   "files": [str(f) for f in files]})
+        emit_json({"case_no": case.case_no, "kind": spec.name, "doc_no": number or None,
+                   "replaced": replaced, "files": [str(f) for f in files]})
     else:
         for f in files:
             click.echo(str(f))
+        if replaced:
+            say(f"已替换该件原有的{spec.name}{'（' + number + '）' if number else ''}")
+
+
+def _archived_copy(ws, case, spec, on, overrides, doc_no, mask, out):
+    """An archived case's package is sealed: the document is written where asked (or to
+    output/) and not added to the case."""
+    from docgen.fileio import safe_filename
+    from docgen.letters.context import build_context
+    from docgen.letters.render import render_document
+
+    say(f"提示：案件 {case.case_no} 已归档（档号 {case.archive_no}），文书只写到输出文件，不列入案件")
+    build_context(case, ws.config, spec.name, date=on, mask=mask, **overrides)
+    number = _doc_number(ws, case, spec.name, on, doc_no) if spec.numbered else None
+    if number:
+        overrides = {**overrides, "doc_no": number}
+    values = build_context(case, ws.config, spec.name, date=on, mask=mask, **overrides)
+    target = out or ws.output_dir / safe_filename(f"{case.case_no}-{spec.name}.docx")
+    return [render_document(spec.name, values, target, template_dir=ws.templates_dir)], number
 
 
 @click.group("templates")

@@ -273,10 +273,18 @@ def _first(*values: Any) -> Any:
     return next((v for v in values if v is not None), None)
 
 
+def notice_type_of(case: Case, info: dict[str, Any] | None = None) -> str:
+    """The 告知书 variant for a case: the one ``info`` (case.extra and overrides) names, else
+    what the case's routing implies (不予受理, 转送告知, otherwise 受理)."""
+    explicit = one_line((info or {}).get("notice_type"))
+    return explicit or _default_notice_type(case)
+
+
 def _default_notice_type(case: Case) -> str:
-    if case.status == "不予受理":
+    mode = (case.extra or {}).get("route_mode")
+    if case.status == "不予受理" or mode == "不予受理":
         return "不予受理"
-    if case.status == "已转送" or (case.extra or {}).get("route_mode") == "转送":
+    if case.status == "已转送" or mode == "转送":
         return "转送告知"
     return "受理"
 

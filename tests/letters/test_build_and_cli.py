@@ -34,7 +34,9 @@ def case_no(ws):
 def test_letter_writes_a_numbered_assign_letter(docgen, ws, case_no, tmp_path):
     out = tmp_path / "jb.docx"
     data = docgen.json("letter", "交办函", case_no, "-o", out, "--date", "2026-03-03")
-    assert data["files"] == [str(out)] and data["doc_no"] == "示人大信〔2026〕1号"
+    kept = ws.case_dir(case_no) / "documents" / "交办函-示人大信〔2026〕1号.docx"
+    assert data["files"] == [str(kept), str(out)] and data["doc_no"] == "示人大信〔2026〕1号"
+    assert out.read_bytes() == kept.read_bytes()
     text = "\n".join(p.text for p in Document(out).paragraphs)
     assert "车库渗水 <严重> & 无人处理" in text and "2026年3月3日" in text
 
@@ -45,10 +47,10 @@ def test_reprinting_keeps_the_doc_number(docgen, case_no, tmp_path):
     assert first == second == "示人大信〔2026〕1号"
 
 
-def test_letter_defaults_to_the_workspace_output_folder(docgen, ws, case_no):
+def test_letter_without_output_is_kept_only_with_the_case(docgen, ws, case_no):
     data = docgen.json("letter", "来信登记处理单", case_no)
     assert data["doc_no"] is None
-    assert data["files"] == [str(ws.output_dir / f"{case_no}-来信登记处理单.docx")]
+    assert data["files"] == [str(ws.case_dir(case_no) / "documents" / "来信登记处理单.docx")]
 
 
 def test_unknown_kind_and_unknown_case_exit_1(docgen, case_no):
