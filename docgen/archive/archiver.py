@@ -88,7 +88,9 @@ class ArchiveResult:
     archived: list[ArchivedItem] = field(default_factory=list)
     planned: list[PlannedItem] = field(default_factory=list)
     skipped: list[SkippedCase] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)     # packages and catalogues written
+    # packages and catalogues written, as absolute paths like every other writer's ``files``
+    # (workspace-relative ones would not resolve from another working directory)
+    files: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -169,12 +171,13 @@ def archive_batch(ws: Workspace, year: int | None = None, dry_run: bool = False,
         for chunk in _chunks(tasks, per_sync):
             for item in _archive_chunk(ws, chunk, today or dt.date.today(), result):
                 result.archived.append(item)
-                result.files.append(item.path)
+                result.files.append(str(ws.root / item.path))
             done += len(chunk)
             if progress:
                 progress(done, total)
         years = sorted({t.archive_no.year for t in tasks} | ({year} if year else set()))
-        result.files.extend(_rel(ws, p) for p in _write_catalogues(ws, years, year is None))
+        result.files.extend(str(ws.root / _rel(ws, p))
+                            for p in _write_catalogues(ws, years, year is None))
         log_access(ws.archive_dir, "archive", year=year, packages=len(result.archived),
                    problems=len(result.skipped))
     finally:
