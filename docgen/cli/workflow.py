@@ -13,13 +13,31 @@ from docgen.models import SATISFACTION
 by_option = click.option("--by", "by", default=None, help="经办人（记入办理经过）")
 
 
-def _report(outcome, as_json: bool) -> None:
+pdf_option = click.option("--pdf", "want_pdf", is_flag=True,
+                          help="为写出的文书同时用 LibreOffice 生成 PDF（放在工作区 output/）")
+
+
+def _pdfs(app, paths) -> list[str]:
+    """PDF copies of the documents written, all in one LibreOffice run, into output/ (the case
+    keeps the .docx it registered; the PDF is for printing)."""
+    from docgen.letters.pdf import convert_to_pdf
+
+    paths = [p for p in paths if str(p).lower().endswith(".docx")]
+    return [str(p) for p in convert_to_pdf(paths, out_dir=app.ws.output_dir)] if paths else []
+
+
+def _report(outcome, as_json: bool, app=None, want_pdf: bool = False) -> None:
     for w in outcome.warnings:
         say(f"提示：{w}")
+    pdfs = _pdfs(app, outcome.paths) if want_pdf else []
     if as_json:
-        emit_json(outcome.to_json())
+        data = outcome.to_json()
+        data["files"] += pdfs
+        emit_json(data)
     else:
         click.echo(outcome.to_text())
+        for p in pdfs:
+            click.echo(f"  已写入：{p}")
 
 
 @click.command("decide")
@@ -27,16 +45,22 @@ def _report(outcome, as_json: bool) -> None:
 @click.option("--proposal", help="拟办意见")
 @click.option("--instruction", help="领导批示")
 @click.option("--leader", help="批示领导姓名")
+@click.option("--slip", is_flag=True,
+              help="写出处理单（来信登记处理单；来访为来访接待登记表）；已有处理单时总会更新")
+@pdf_option
 @date_option()
 @by_option
 @json_option
 @pass_app
-def decide_cmd(app, case_no, proposal, instruction, leader, on_date, by, as_json) -> None:
-    """记录拟办意见（--proposal）或领导批示（--instruction）。"""
+def decide_cmd(app, case_no, proposal, instruction, leader, slip, want_pdf, on_date, by,
+               as_json) -> None:
+    """记录拟办意见（--proposal）或领导批示（--instruction）。
+
+    该件已有来信登记处理单（或来访接待登记表）时，按新的意见重新生成并替换原版本。"""
     from docgen import workflow
 
     _report(workflow.decide(app.ws, case_no, proposal=proposal, instruction=instruction,
-                            leader=leader, on=on_date, by=by), as_json)
+                            leader=leader, on=on_date, by=by, slip=slip), as_json, app, want_pdf)
 
 
 @click.command("transfer")
@@ -47,16 +71,21 @@ def decide_cmd(app, case_no, proposal, instruction, leader, on_date, by, as_json
 @click.option("--days", type=int, default=None, help="交办办理期限天数（默认按期限规则，一般 60 日）")
 @click.option("--contact", help="联系人（写入函件）")
 @click.option("--confirm", is_flag=True, help="检举控告件确需交给被反映单位时确认")
+@click.option("--notify", is_flag=True,
+              help="同时写告知书给信访人（转送：转送告知；交办：受理告知）；匿名或无地址时不写")
+@pdf_option
 @date_option("交办/转送日期（默认今天）")
 @by_option
 @json_option
 @pass_app
-def transfer_cmd(app, case_no, to, mode, days, contact, confirm, on_date, by, as_json) -> None:
+def transfer_cmd(app, case_no, to, mode, days, contact, confirm, notify, want_pdf, on_date, by,
+                 as_json) -> None:
     """交办或转送案件，设定期限并写出交办函/转送函。"""
     from docgen import workflow
 
     _report(workflow.transfer(app.ws, case_no, to=to, mode=mode, days=days, contact=contact,
-                              confirm=confirm, on=on_date, by=by, warn=say), as_json)
+                              confirm=confirm, on=on_date, by=by, warn=say, notify=notify),
+            as_json, app, want_pdf)
 
 
 def _decision_command(name: str, kind: str, option: str, help_option: str, required: bool, doc: str):
@@ -75,10 +104,40 @@ def _decision_command(name: str, kind: str, option: str, help_option: str, requi
     return cmd
 
 
+def _notice_command(name: str, kind: str, option: str, help_option: str, required: bool, doc: str,
+                    variants: bool):
+    """告知 and 不予受理: the decision plus the 告知书 to the petitioner."""
+
+    @click.command(name, help=doc)
+    @click.argument("case_no")
+    @click.option(f"--{option}", "text", required=required, help=help_option)
+    @click.option("--to", "to", help="告知信访人向哪个机关反映（写入告知书）")
+    @click.option("--no-notice", "no_notice", is_flag=True, help="只记录，不写告知书")
+    @pdf_option
+    @date_option()
+    @by_option
+    @json_option
+    @pass_app
+    def cmd(app, case_no, text, to, no_notice, want_pdf, on_date, by, as_json, notice=None) -> None:
+        from docgen import workflow
+
+        chosen = False if no_notice else notice
+        _report(workflow.DECISIONS[kind](app.ws, case_no, text, on=on_date, by=by, notice=chosen,
+                                         to=to), as_json, app, want_pdf)
+
+    if variants:
+        cmd = click.option("--notice", "notice", type=click.Choice(["受理", "不予受理", "转送告知"]),
+                           default="受理", show_default=True, help="告知书类型")(cmd)
+    return cmd
+
+
 reply_cmd = _decision_command("reply", "答复", "text", "答复内容", True, "直接答复信访人。")
-notify_cmd = _decision_command("notify", "告知", "text", "告知内容（如告知向何处反映）", False,
-                               "告知信访人（如告知其向有权处理的机关反映）。")
-reject_cmd = _decision_command("reject", "不予受理", "reason", "不予受理的理由", True, "不予受理。")
+notify_cmd = _notice_command(
+    "notify", "告知", "text", "告知内容（记入办理经过）", False,
+    "告知信访人，并写出告知书（默认受理告知）；信访人匿名或住址不详时只记录不写。", True)
+reject_cmd = _notice_command(
+    "reject", "不予受理", "reason", "不予受理的理由", True,
+    "不予受理，并写出不予受理告知书；信访人匿名或住址不详时只记录不写。", False)
 file_cmd = _decision_command("file", "存档备查", "text", "说明", False, "存档备查（不需办理的件）。")
 
 
@@ -181,24 +240,30 @@ def flag_cmd(app, case_no, add, remove, on_date, by, as_json) -> None:
 @click.option("--as-of", "as_of", type=DATE, default=None, help="按该日判断超期（默认为 --date）")
 @click.option("--kind", type=click.Choice(["催办", "督办"]), default=None,
               help="函件类型（默认：重点督办件写督办函，其余写催办函）")
+@pdf_option
 @date_option("催办/督办日期，即函件成文日期（默认今天）")
 @by_option
 @json_option
 @pass_app
-def remind_cmd(app, as_of, kind, on_date, by, as_json) -> None:
+def remind_cmd(app, as_of, kind, want_pdf, on_date, by, as_json) -> None:
     """为所有超期未报结果的交办件写催办函（重点督办件写督办函）。"""
     from docgen import workflow
 
     run = workflow.remind(app.ws, as_of=as_of, on=on_date, kind=kind, by=by)
     for e in run.errors:
         say(f"错误：{e['case_no']}：{e['message']}")
+    pdfs = _pdfs(app, [p for o in run.outcomes for p in o.paths]) if want_pdf else []
     if as_json:
-        emit_json(run.to_json())
+        data = run.to_json()
+        data["files"] += pdfs
+        emit_json(data)
     else:
         if not run.outcomes:
             click.echo(f"截至 {run.as_of} 没有需要催办的超期交办件。")
         for o in run.outcomes:
             click.echo(o.to_text())
+        for p in pdfs:
+            click.echo(f"  已写入：{p}")
         for s in run.skipped:
             say(f"跳过 {s['case_no']}：{s['reason']}")
         say(f"共 {len(run.outcomes)} 件")

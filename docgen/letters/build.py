@@ -539,10 +539,12 @@ def _visit_register(w: _Writer) -> None:
         ("身份证号码", "{{ petitioner_id }}"),
         ("住址", "{{ petitioner_address }}"),
         ("同行人员", "{{ cosigners }}"),
+        ("来访代表", "{{ representatives }}"),
         ("反映对象", "{{ target }}", "问题类别", "{{ category }}"),
         ("反映的主要问题", _FACTS_LINES, 55),
         ("诉求", "{{ request }}", 12),
-        ("接待人", "{{ receptionist }}", "登记号", "{{ case_no }}"),
+        ("接谈人", "{{ receptionist }}", "登记号", "{{ case_no }}"),
+        ("当场答复", ["{{ visit_answer }}"], 18),
         ("处理意见", ["{{ proposal }}"], 25),
         ("领导批示", ["{{ instruction }}"], 25),
         ("备注", "{{ flags }}"),
@@ -574,6 +576,7 @@ def _visit_report(w: _Writer) -> None:
     w.p(STYLE_H1, "一、基本情况")
     w.p(STYLE_BODY, "{{ visit_date }}，{{ petitioner_display }}{% if persons > 1 %}等{{ persons }}人"
                     "{% endif %}来我委{% if target %}反映{{ target }}有关问题{% else %}反映问题{% endif %}。"
+                    "{% if representatives %}来访人推选{{ representatives }}为代表反映情况。{% endif %}"
                     "{% if receptionist %}{{ receptionist }}接待了来访人。{% endif %}"
                     "{% if petitioner_address %}来访人住址：{{ petitioner_address }}。{% endif %}")
     w.p(STYLE_H1, "二、反映的主要问题")

@@ -156,7 +156,18 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
     route_date = _as_date(info.get("route_date"))
     # the workflow keeps the routing deadline as route_due_date; an explicit due_date wins
     due = _as_date(info.get("due_date") or info.get("route_due_date"))
-    facts = paragraphs(info.get("facts") or case.summary or case.text)
+    # A visit's record is its whole content (the summary is only its first line); a letter's
+    # slip shows the summary.
+    if spec.name in _VISIT_KINDS:
+        facts = paragraphs(info.get("facts") or case.text or case.summary)
+    else:
+        facts = paragraphs(info.get("facts") or case.summary or case.text)
+    # Visit details as docgen.visits registered them (case.extra["visit"]); keyword arguments
+    # and top-level extra keys win.
+    visit = info.get("visit") if isinstance(info.get("visit"), dict) else {}
+    receptionist = one_line(_first(info.get("receptionist"), visit.get("receptionist")))
+    representatives = _names(_first(info.get("representatives"), visit.get("representatives")))
+    visit_answer = clean_text(_first(info.get("visit_answer"), visit.get("answer"))).strip()
 
     attachments = info.get("attachments")
     if attachments is None:
@@ -180,6 +191,9 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
     handling = clean_text(info.get("handling")).strip()
     if not handling:
         parts = []
+        if visit_answer:
+            parts.append(f"{receptionist or '接谈人'}当场答复："
+                         + one_line(visit_answer).rstrip("。") + "。")
         if info.get("proposal"):
             parts.append(one_line(info.get("proposal")).rstrip("。") + "。")
         if route_to:
@@ -245,7 +259,9 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
         "satisfaction": one_line(case.satisfaction),
         "closed_date": format_date(case.closed_date),
         "external_no": one_line(case.external_no),
-        "receptionist": one_line(info.get("receptionist")),
+        "receptionist": receptionist,
+        "representatives": representatives,
+        "visit_answer": visit_answer,
         "visit_date": format_date(_as_date(info.get("visit_date")) or case.received_date),
         "handling": handling,
         "analysis": clean_text(info.get("analysis")).strip(),
@@ -266,6 +282,16 @@ def _check_required(kind: str, ctx: dict[str, Any]) -> None:
             raise DocgenError("转送告知书需要转送单位：该件尚未转送")
     if not ctx["office_name"] and kind in ("交办函", "转送函", "督办函", "催办函", "告知书"):
         raise DocgenError("未配置发文机关名称：请在 docgen.toml 的 [office] 中设置 name")
+
+
+_VISIT_KINDS = ("来访接待登记表", "接待报告")
+
+
+def _names(value: Any) -> str:
+    """A list of names (or one string) as ``李四、王五``."""
+    if isinstance(value, list | tuple):
+        return "、".join(one_line(v) for v in value if one_line(v))
+    return one_line(value)
 
 
 def _first(*values: Any) -> Any:

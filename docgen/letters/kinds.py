@@ -46,6 +46,8 @@ _FOLLOW_UP = frozenset({
 _RECORD = frozenset({
     "proposal", "instruction", "result", "receptionist", "visit_date", "handling", "analysis",
     "satisfaction", "closed_date", "external_no",
+    "representatives",      # 来访代表 of a group visit: 李四、王五
+    "visit_answer",         # 当场答复 given at the reception
 })
 
 
