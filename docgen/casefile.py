@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from docgen.errors import DocgenError
 from docgen.models import Case, Deadline, Event, StoredFile, iso
 from docgen.workspace import Workspace
 
@@ -140,6 +141,9 @@ class CaseView:
 def case_view(ws: Workspace, case_no: str, as_of: dt.date | None = None) -> CaseView:
     reg = ws.registry
     case = reg.get_case(case_no)
+    if as_of is not None and case.received_date > as_of:
+        # like list: a case received after the day did not exist at the end of it
+        raise DocgenError(f"案件 {case.case_no} 于 {case.received_date} 收到，{as_of} 时尚未登记")
     as_of = as_of or dt.date.today()
     events = reg.events(case.id, as_of=as_of)
     return CaseView(case=case, state=state_of(ws, case, events, as_of), as_of=as_of,

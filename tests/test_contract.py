@@ -221,7 +221,6 @@ def test_as_of_shows_the_situation_at_the_end_of_that_day(docgen):
     assert docgen.json("stats", "--as-of", "2026-10-09")["closed"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="show --as-of before receipt")
 def test_show_as_of_a_day_before_the_case_was_received_is_refused(docgen):
     case = visit(docgen, "李四", "2026-09-01")
     result = docgen("show", case, "--as-of", "2026-08-31")
