@@ -567,7 +567,6 @@ def test_a_name_with_slashes_or_dots_stays_inside_the_workspace(docgen, ws, tmp_
         assert Path(f).resolve().is_relative_to(ws.case_dir(case).resolve())
 
 
-@pytest.mark.xfail(strict=True, reason="no message with --json")
 def test_an_invalid_id_number_is_kept_flagged_and_said(docgen):
     result = docgen("visit", "--name", "李四", "--id", ID_BAD, "--content", "反映噪音", "--json")
     assert result.exit_code == 0

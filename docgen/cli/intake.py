@@ -12,6 +12,14 @@ from docgen.models import CHANNELS
 from docgen.registration import Registration
 
 
+def _warn_registration(r: Registration) -> None:
+    """With --json the ID check still gets said, on stderr (§5: an invalid ID number gets a
+    clear message); the JSON carries ``id_valid: false``."""
+    c = r.case
+    if c.petitioner.id_valid is False:
+        say(f"注意：{c.case_no} 身份证号 {c.petitioner.id_number} 校验不通过，已按原样登记并标记")
+
+
 def _print_registration(r: Registration) -> None:
     c = r.case
     line = f"已登记 {c.case_no}  {c.channel}  {c.petitioner.display_name}"
@@ -84,6 +92,8 @@ def intake_cmd(app, files: tuple[Path, ...], channel: str, received, force: bool
                 errors.append({"file": str(path), "message": str(exc)})
     if as_json:
         emit_json({"cases": [r.to_json() for r in done], "skipped": skipped, "errors": errors})
+        for r in done:
+            _warn_registration(r)
     else:
         for r in done:
             _print_registration(r)
@@ -128,6 +138,7 @@ def visit_cmd(app, form_file, received, as_json, **options) -> None:
     registration = register_visit(ws, form, received)
     if as_json:
         emit_json({"cases": [registration.to_json()], "errors": []})
+        _warn_registration(registration)
     else:
         _print_registration(registration)
 
