@@ -25,18 +25,25 @@ class CaseState:
     satisfaction: str | None = None
     result: str | None = None
     archive_no: str | None = None
+    # Deadline kinds shown but not counted for due_date / overdue (the 告知期限 unless the
+    # workspace tracks it: see docgen.workflow, DL_NOTICE).
+    untracked: frozenset[str] = frozenset()
 
     @property
     def open_deadlines(self) -> list[Deadline]:
         return [d for d in self.deadlines if not d.met]
 
     @property
+    def tracked_open_deadlines(self) -> list[Deadline]:
+        return [d for d in self.open_deadlines if d.kind not in self.untracked]
+
+    @property
     def due_date(self) -> dt.date | None:
-        dates = [d.due_date for d in self.open_deadlines]
+        dates = [d.due_date for d in self.tracked_open_deadlines]
         return min(dates) if dates else None
 
     def overdue_on(self, day: dt.date) -> bool:
-        return any(d.due_date < day for d in self.open_deadlines)
+        return any(d.due_date < day for d in self.tracked_open_deadlines)
 
 
 def state_of(ws: Workspace, case: Case, events: list[Event], as_of: dt.date) -> CaseState:
@@ -69,7 +76,8 @@ class CaseView:
             "archived": bool(self.state.archive_no),
             "due_date": iso(self.state.due_date),
             "overdue": self.state.overdue_on(self.as_of),
-            "deadlines": [d.to_json() for d in self.state.deadlines],
+            "deadlines": [{**d.to_json(), "tracked": d.kind not in self.state.untracked}
+                          for d in self.state.deadlines],
             "as_of": iso(self.as_of),
         })
         if brief:
@@ -122,6 +130,8 @@ class CaseView:
             lines += ["", "期限："]
             for d in s.deadlines:
                 mark = "已完成" if d.met else ("已超期" if d.due_date < self.as_of else "未到期")
+                if d.kind in s.untracked:
+                    mark += "，仅提示"
                 lines.append(f"  {d.kind} {d.due_date}（{mark}）— {d.explanation}")
         if self.events:
             lines += ["", "办理经过："]

@@ -112,6 +112,22 @@ NATURE_ACCUSATION = "检举控告"
 DL_ROUTE = dl.STEP_KINDS["route"]      # 转送交办期限
 DL_ASSIGN = dl.STEP_KINDS["assign"]    # 交办办理期限
 DL_REVIEW = dl.STEP_KINDS["review"]    # 复查复核期限
+DL_NOTICE = dl.STEP_KINDS["notify"]    # 告知期限
+
+# The 告知期限 (STANDARDS §2: written notice to the petitioner within 15 days of receipt, not for
+# anonymous letters or unknown addresses) is shown with every case's deadlines, but by default
+# it does not count for ``due_date``, ``overdue`` or ``list --overdue/--due-within``. PRODUCT §3
+# defines those as the routing deadline, the 交办 result and extensions, and says a 转送 has no
+# open deadline on the office's side; a notice still open after a 转送 (or a 交办, whose 60-day
+# date would be hidden behind the 15-day notice) would contradict that. An office that wants the
+# notice chased sets ``[deadlines] track_notice = true`` in docgen.toml.
+#
+# What a clerk counts as the notice given: the 告知 or 不予受理 decision (the petitioner is told,
+# with or without the 告知书 docgen writes), a 直接答复 (the written answer says more than an
+# acceptance notice would), a 告知书 written for the case (``docgen letter 告知书``), a routing
+# recorded with its notice (``transfer --notify``), closing the case, and for a visit an answer
+# given on the spot. A 交办/转送 without a notice, or 存档备查, leaves it open.
+NOTICE_MEETS = (EV_NOTIFY, EV_REJECT, EV_REPLY)
 
 FAR_FUTURE = dt.date.max
 
@@ -122,6 +138,7 @@ FAR_FUTURE = dt.date.max
 class Rules:
     profile: dl.Profile
     calendar: HolidayCalendar
+    track_notice: bool = False       # [deadlines] track_notice: the 告知期限 counts as overdue
     _dues: dict[tuple, dl.Due] = field(default_factory=dict, repr=False)
 
     def due(self, start: dt.date, step: dl.Step, label: str) -> dl.Due:
@@ -153,16 +170,19 @@ def rules_for(ws: Workspace) -> Rules:
     Cached by the files' modification times, so editing a rule file recomputes open deadlines
     on the next call while ``list`` over thousands of cases reads the files once.
     """
-    name = ws.section("deadlines").get("profile") or dl.DEFAULT_PROFILE
+    section = ws.section("deadlines")
+    name = section.get("profile") or dl.DEFAULT_PROFILE
+    track_notice = section.get("track_notice") is True
     paths = [os.path.join(ws.rules_dir, n) for n in _RULE_NAMES]
     mtimes = [_mtime(p) for p in paths]
-    key = (str(ws.root), name, *mtimes)
+    key = (str(ws.root), name, track_notice, *mtimes)
     rules = _RULES_CACHE.get(key)
     if rules is None:
         holidays, profiles_file = (Path(p) if m is not None else None for p, m in zip(paths, mtimes, strict=True))
         calendar = HolidayCalendar.load([holidays] if holidays else [])
         profiles = dl.load_profiles([profiles_file] if profiles_file else [])
-        rules = Rules(profile=dl.select_profile(profiles, name), calendar=calendar)
+        rules = Rules(profile=dl.select_profile(profiles, name), calendar=calendar,
+                      track_notice=track_notice)
         _RULES_CACHE[key] = rules
     return rules
 
@@ -196,6 +216,7 @@ class _Machine:
     status: str = STATUS_REGISTERED
     deadlines: list[Deadline] = field(default_factory=list)
     route_deadline: Deadline | None = None
+    notice_deadline: Deadline | None = None
     assignment: _Assignment | None = None
     route_mode: str | None = None
     route_event: Event | None = None      # the routing in force (its data names the body)
@@ -215,6 +236,28 @@ class _Machine:
             self.route_deadline = due.to_deadline(DL_ROUTE)
             self.deadlines.append(self.route_deadline)
             self.warnings += due.warnings
+        self._start_notice()
+
+    def _start_notice(self) -> None:
+        step = self.rules.profile.steps.get("notify")
+        if step is None or notice_obstacle(self.case) is not None:
+            return      # no written notice is owed to an anonymous or addressless petitioner
+        due = self.rules.due(self.case.received_date, step, dl.START_LABELS["notify"])
+        d = due.to_deadline(DL_NOTICE)
+        d.explanation = "书面告知信访人是否受理：" + d.explanation
+        if not self.rules.track_notice:
+            d.explanation += "（仅作提示，不计入到期和超期；如需计入，在 docgen.toml 的 [deadlines] " \
+                             "中设 track_notice = true）"
+        visit = (self.case.extra or {}).get("visit") or {}
+        if self.case.channel == "来访" and isinstance(visit, dict) and str(visit.get("answer") or "").strip():
+            d.met = True
+            d.explanation += "；来访时已当场答复"
+        self.notice_deadline = d
+        self.deadlines.append(d)
+
+    def _notice_given(self) -> None:
+        if self.notice_deadline is not None:
+            self.notice_deadline.met = True
 
     @property
     def closed(self) -> bool:
@@ -223,7 +266,8 @@ class _Machine:
     def state(self) -> CaseState:
         return CaseState(status=self.status, deadlines=self.deadlines, closed_date=self.closed_date,
                          satisfaction=self.satisfaction, result=self.result,
-                         archive_no=self.archive_no)
+                         archive_no=self.archive_no,
+                         untracked=frozenset() if self.rules.track_notice else frozenset({DL_NOTICE}))
 
     # -- one event ---------------------------------------------------------------------------
     def apply(self, ev: Event, strict: bool) -> None:
@@ -248,6 +292,8 @@ class _Machine:
             raise _Illegal(f"{ev.kind}需要指明承办单位（--to）")
         if self.route_deadline is not None:
             self.route_deadline.met = True
+        if ev.kind in NOTICE_MEETS or ev.data.get("notice_doc_no"):
+            self._notice_given()
         # A new routing replaces an earlier one that is still running (e.g. a body objected to a
         # misrouted matter): the earlier 交办 period is no longer open on the office's side.
         if self.assignment is not None and self.assignment.deadline and not self.assignment.deadline.met:
@@ -339,6 +385,10 @@ class _Machine:
     def on_archive(self, ev: Event) -> None:
         self.archive_no = ev.data.get("archive_no") or self.archive_no
 
+    def on_document(self, ev: Event) -> None:
+        if ev.data.get("kind") == NOTICE_KIND:
+            self._notice_given()
+
 
 class _Illegal(Exception):
     """A step that cannot happen where the case stands."""
@@ -356,6 +406,7 @@ _HANDLERS: dict[str, Callable[[_Machine, Event], None]] = {
     EV_PROPOSAL: _Machine.on_note,
     EV_INSTRUCTION: _Machine.on_note,
     EV_ARCHIVE: _Machine.on_archive,
+    EV_DOCUMENT: _Machine.on_document,
 }
 
 
@@ -421,7 +472,8 @@ class Outcome:
             "case_no": self.case.case_no,
             "status": self.state.status,
             "due_date": iso(self.state.due_date),
-            "deadlines": [d.to_json() for d in self.state.deadlines],
+            "deadlines": [{**d.to_json(), "tracked": d.kind not in self.state.untracked}
+                          for d in self.state.deadlines],
             "closed_date": iso(self.state.closed_date),
             "satisfaction": self.state.satisfaction,
             "result": self.state.result,

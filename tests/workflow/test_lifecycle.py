@@ -13,7 +13,8 @@ def show(docgen, case_no: str, as_of: str) -> dict:
 
 
 def open_kinds(view: dict) -> list[str]:
-    return [d["kind"] for d in view["deadlines"] if not d["met"]]
+    """Open deadlines that count for due_date/overdue (the 告知期限 is only shown by default)."""
+    return [d["kind"] for d in view["deadlines"] if not d["met"] and d["tracked"]]
 
 
 def test_whole_life_replays_day_by_day(docgen, new_case, tmp_path):
@@ -92,7 +93,9 @@ def test_forward_has_no_deadline_on_the_office_side(docgen, new_case):
     out = docgen.json("transfer", no, "--to", "县法院", "--mode", "转送", "--date", "2024-03-04")
     assert out["status"] == "已转送"
     assert out["due_date"] is None
-    assert [d["kind"] for d in out["deadlines"]] == ["转送交办期限"]
+    assert [d["kind"] for d in out["deadlines"] if d["tracked"]] == ["转送交办期限"]
+    # the 告知期限 is listed for the clerk, but counts for nothing on the office's side
+    assert [d["kind"] for d in out["deadlines"] if not d["tracked"]] == ["告知期限"]
     assert "转送函" in Path(out["files"][0]).name
 
 
@@ -196,7 +199,7 @@ def test_library_replay_matches_the_cli(docgen, new_case, ws):
     assert state.status == "已登记" and state.due_date == dt.date(2024, 10, 8)
     state = workflow.replay(ws, case, events, dt.date(2024, 12, 1))
     assert state.status == "已交办" and state.overdue_on(dt.date(2024, 12, 1))
-    assert [d.kind for d in state.open_deadlines] == ["交办办理期限"]
+    assert [d.kind for d in state.tracked_open_deadlines] == ["交办办理期限"]
 
 
 def test_case_imported_closed_replays_and_can_be_reopened(docgen, ws):
