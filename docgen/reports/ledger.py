@@ -45,7 +45,7 @@ FIELDS = (
     "case_no", "external_no", "channel", "status", "received_date", "letter_date",
     "petitioner.name", "petitioner.id_number", "petitioner.phone", "petitioner.address",
     "target", "request", "category", "summary", "text", "result", "satisfaction", "closed_date",
-    "persons",
+    "persons", "route_to", "route_date",
 )
 
 # Usual headers of Chinese ledgers, per field, in order of preference. Fields are filled in this
@@ -72,6 +72,10 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "text": ("反映内容", "全文", "信件内容", "来信内容", "详细内容", "text"),
     "result": ("办理结果", "处理结果", "办理情况", "答复意见", "result"),
     "closed_date": ("办结日期", "办结时间", "结案日期", "closed_date"),
+    # where an open case went and when (交办 = assign, 转送 = forward): with a middle status
+    # (已交办, 已转送, ...) they become the routing event, so replay agrees with the ledger
+    "route_to": ("承办单位", "转送单位", "转办单位", "交办承办单位", "责任单位", "route_to"),
+    "route_date": ("交办日期", "转送日期", "转办日期", "交办时间", "转送时间", "route_date"),
     "satisfaction": ("满意度", "满意情况", "回访情况", "回访结果", "satisfaction"),
 }
 
@@ -93,6 +97,19 @@ _CHANNEL_WORDS = {
     "上级交办": "上级交办", "上级转交": "上级交办", "上级转办": "上级交办",
 }
 _CLOSED_WORDS = {"已办结", "办结", "已结", "结案", "已结案", "完结", "已完结"}
+# Middle states as ledgers write them → the workflow event that leads to each (docgen.workflow).
+_MIDDLE_WORDS = {
+    "已交办": "交办", "交办": "交办", "已转送": "转送", "转送": "转送", "已转办": "转送", "转办": "转送",
+    "已答复": "答复", "答复": "答复", "直接答复": "答复", "已告知": "告知", "告知": "告知",
+    "不予受理": "不予受理", "存档备查": "存档备查", "存档": "存档备查", "已报结果": "收到结果",
+    "已反馈": "收到结果",
+}
+_MIDDLE_STATUS = {"交办": "已交办", "转送": "已转送", "答复": "已答复", "告知": "已告知",
+                  "不予受理": "不予受理", "存档备查": "存档备查", "收到结果": "已报结果"}
+_UNNAMED_BODY = "（台账未载明承办单位）"
+# Fields added after ledgers were first imported: left out of a row's content key so that a
+# file imported before keeps its keys and is still recognised.
+_KEYLESS_FIELDS = ("route_to", "route_date")
 _SATISFACTION_WORDS = {
     "满意": "满意", "非常满意": "满意", "基本满意": "基本满意", "较满意": "基本满意",
     "比较满意": "基本满意", "不满意": "不满意", "未回访": "未回访", "无法回访": "未回访",
@@ -455,9 +472,14 @@ def _case_from_row(values: dict[str, Any], group_threshold: int) -> Case:
         raise ValueError("状态为已办结，但缺少办结日期")
     if closed_date and closed_date < received:
         raise ValueError(f"办结日期 {closed_date} 早于收到日期 {received}")
-    if status_raw and not closed and status_raw not in STATUSES and status_raw not in ("未办结", "在办"):
+    if status_raw and not closed and status_raw not in STATUSES and status_raw not in _MIDDLE_WORDS \
+            and status_raw not in ("未办结", "在办"):
         raise ValueError(f"状态“{status_raw}”无法识别")
-    status = STATUS_CLOSED if closed else (status_raw if status_raw in STATUSES else STATUS_REGISTERED)
+    step = None if closed else _MIDDLE_WORDS.get(status_raw)
+    status = STATUS_CLOSED if closed else (_MIDDLE_STATUS[step] if step else STATUS_REGISTERED)
+    route_date = parse_date(values.get("route_date"))
+    if route_date and route_date < received:
+        raise ValueError(f"交办（转送）日期 {route_date} 早于收到日期 {received}")
     satisfaction = None
     sat_raw = _norm_header(_text(values.get("satisfaction")) or "")
     if sat_raw:
@@ -506,12 +528,43 @@ def _case_from_row(values: dict[str, Any], group_threshold: int) -> Case:
         case.extra["masked_in_ledger"] = masked
     if persons >= group_threshold:
         case.flags.append(GROUP_FLAG)
+    if step:
+        case.extra["ledger_steps"] = _middle_steps(step, route_date or received, bool(route_date),
+                                                   _text(values.get("route_to")), case.result)
+        routed = case.extra["ledger_steps"][0]
+        case.extra.update({"route_mode": routed["kind"], "route_date": routed["date"]})
+        if routed["data"].get("to"):
+            case.extra["route_to"] = routed["data"]["to"]
     return case
+
+
+def _middle_steps(step: str, on: dt.date, dated: bool, body: str | None,
+                  result: str | None) -> list[dict[str, Any]]:
+    """The workflow events behind a middle status (as plain data until the case has an id).
+
+    Without a date column the step is dated on the day of receipt, and said so; a 交办/转送
+    without a 承办单位 column names the body as unknown (the workflow needs one)."""
+    note = "台账导入" + ("" if dated else "，台账未载日期，按收到日期记")
+    kind = "交办" if step == "收到结果" else step
+    data: dict[str, Any] = {"imported": True}
+    if kind in ("交办", "转送"):
+        data.update({"to": body or _UNNAMED_BODY, "mode": kind})
+    elif kind == "答复" and result:
+        data["text"] = result
+    elif kind == "不予受理" and result:
+        data["reason"] = result
+    detail = f"{kind}{data.get('to', '')}（{note}）"
+    steps = [{"kind": kind, "date": on.isoformat(), "detail": detail, "data": data}]
+    if step == "收到结果":
+        steps.append({"kind": "收到结果", "date": on.isoformat(), "detail": f"办理结果已报（{note}）",
+                      "data": {"imported": True, "kind": "办理结果报告"}})
+    return steps
 
 
 def _row_key(values: dict[str, Any]) -> str:
     """A stable hash of what the row says (by field, so reordering columns changes nothing)."""
-    content = {k: _key_text(v) for k, v in sorted(values.items()) if _key_text(v)}
+    content = {k: _key_text(v) for k, v in sorted(values.items())
+               if _key_text(v) and k not in _KEYLESS_FIELDS}
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -700,10 +753,15 @@ def _register_rows(ws: Workspace, pending: list[_Row], result: ImportResult, pat
                     priors = people.priors(case)
                     if priors and REPEAT_FLAG not in case.flags:
                         case.flags.append(REPEAT_FLAG)
+                    steps = case.extra.pop("ledger_steps", ())
                     reg.add_case(case)
                     reg.add_event(Event(case_id=case.id, kind="登记", date=case.received_date,
                                         detail=f"台账导入（{source} 第 {row.number} 行）",
                                         data={"source": "ledger", "file": source, "row": row.number}))
+                    for step in steps:
+                        reg.add_event(Event(case_id=case.id, kind=step["kind"],
+                                            date=dt.date.fromisoformat(step["date"]),
+                                            detail=step["detail"], data=step["data"]))
                     if case.status == STATUS_CLOSED:
                         reg.add_event(Event(case_id=case.id, kind="办结", date=case.closed_date,
                                             detail=case.result or "台账记载已办结",
