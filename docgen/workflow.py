@@ -800,7 +800,14 @@ def attach(ws: Workspace, case_no: str, paths: list[Path], *, kind: str = "其�
         p = Path(p)
         if not p.is_file():
             raise DocgenError(f"文件不存在或不是普通文件：{p}")
+        if p.stat().st_size == 0:      # §5: an empty file is refused, nothing stored
+            raise DocgenError(f"文件 {p.name} 是空文件（0 字节），未附加")
         sources.append(p)
+    from docgen.archive.formats import material_problem
+
+    # §5: mislabelled, corrupt or encrypted material is kept as received, but said now, not
+    # first by verify after archiving
+    notes = [f"{m}；已按原样附加，归档检测将报告可用性问题" for m in map(material_problem, sources) if m]
     names = "、".join(p.name for p in sources)
     ev_kind = EV_RESULT if kind == ATTACH_RESULT else EV_ATTACH
     event = _event(ev_kind, on, f"{kind}：{names}" + (f"（{note.strip()}）" if note and note.strip() else ""),
@@ -812,6 +819,7 @@ def attach(ws: Workspace, case_no: str, paths: list[Path], *, kind: str = "其�
     texts = [extract_attachment_text(p) for p in sources]
 
     def body(s: _Step) -> None:
+        s.warnings += notes
         folder = ws.case_dir(s.case.case_no) / "attachments"
         taken = {f.path for f in ws.registry.files(s.case.id)}
         digests = []

@@ -573,3 +573,31 @@ def test_an_invalid_id_number_is_kept_flagged_and_said(docgen):
     person = json.loads(result.stdout)["cases"][0]["petitioner"]
     assert person["id_number"] == ID_BAD and person["id_valid"] is False
     assert "身份证号" in result.stderr
+
+
+def test_attach_refuses_an_empty_file_and_says_what_verify_would_find_in_others(docgen, tmp_path):
+    from reportlab.pdfgen import canvas
+
+    case = visit(docgen, "李四", "2026-09-01")
+    good = tmp_path / "ok.txt"
+    good.write_text("县住建局已答复。", encoding="utf-8")
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    before = docgen.json("show", case)
+    result = docgen("attach", case, good, tmp_path / "empty.pdf", "--json")
+    assert result.exit_code == 1 and "empty.pdf" in result.stderr and result.stdout == ""
+    no_traceback(result)
+    after = docgen.json("show", case)
+    assert after["events"] == before["events"] and after["files"] == before["files"]
+
+    locked = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(locked), encrypt="secret")
+    c.drawString(72, 720, "report")
+    c.save()
+    (tmp_path / "fake.pdf").write_bytes(b"not a pdf at all")
+    (tmp_path / "fake.docx").write_bytes(b"plain text")
+    for name in ("locked.pdf", "fake.pdf", "fake.docx"):
+        result = docgen("attach", case, tmp_path / name, "--json")
+        assert result.exit_code == 0, name
+        out = json.loads(result.stdout)
+        assert any(name in w for w in out["warnings"]) and name in result.stderr
+    assert docgen.json("attach", case, good)["warnings"] == []

@@ -189,3 +189,22 @@ def page_count(path: Path, name: str | None = None) -> int:
     except Exception:  # noqa: BLE001 - a file that cannot be read still counts as one page
         return 1
     return 1
+
+
+def material_problem(path: Path, name: str | None = None) -> str | None:
+    """What ``verify`` will say about a received file once archived (content not what its name
+    says, a PDF that does not open or is encrypted), else None. Said when material is attached,
+    while the sender can still be asked for a proper copy."""
+    name = name or path.name
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_SIZE)
+    problem = type_problem(path, name, head)
+    if problem:
+        return f"文件 {name} 类型与内容不符：{problem}"
+    if expected_kind(name) == "pdf":
+        info = pdf_info(path)
+        if info.encrypted:
+            return f"文件 {name} 是加密的 PDF（归档文件不得加密），最好取得未加密的文本"
+        if info.error:
+            return f"文件 {name} 是损坏的 PDF，无法打开：{info.error}"
+    return None
