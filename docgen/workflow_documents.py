@@ -125,3 +125,23 @@ def drop_replaced(ws: Workspace, docs: list[WrittenDocument]) -> None:
         old = doc.replaced_path
         if old:
             (ws.root / old).unlink(missing_ok=True)
+
+
+def pdf_copies(ws: Workspace, paths: list[Path]) -> list[Path]:
+    """PDFs of documents of cases for printing, all in one LibreOffice run, into ``output/`` as
+    ``<case_no>-<name>.pdf`` (two cases' 来信登记处理单 must not overwrite each other there).
+    The case keeps the .docx it registered; the PDF is not a file of the case."""
+    from docgen.letters.pdf import convert_to_pdf
+
+    docs = [Path(p) for p in paths if str(p).lower().endswith(".docx")]
+    if not docs:
+        return []
+    out = []
+    for doc, pdf in zip(docs, convert_to_pdf(docs, out_dir=ws.output_dir), strict=True):
+        case_no = doc.parent.parent.name if doc.parent.name == "documents" else ""
+        if case_no and not pdf.name.startswith(f"{case_no}-"):
+            target = pdf.with_name(f"{case_no}-{pdf.name}")
+            pdf.replace(target)
+            pdf = target
+        out.append(pdf)
+    return out

@@ -96,11 +96,15 @@ def letter_cmd(app, kind, case_no, output, want_pdf, on_date, route_to, doc_no, 
             files.append(atomic_copy(files[0], out))
     if want_pdf:
         from docgen.letters.pdf import convert_to_pdf
+        from docgen.workflow_documents import pdf_copies
 
         # one LibreOffice run; the copy has the same content, so the PDF is made once
-        source = files[-1]
-        target_dir = out.parent if out is not None else ws.output_dir
-        files += convert_to_pdf([source], out_dir=target_dir)
+        if out is not None:
+            files += convert_to_pdf([files[-1]], out_dir=out.parent)
+        elif case.archive_no:
+            files += convert_to_pdf(files)
+        else:
+            files += pdf_copies(ws, files)
     if as_json:
         emit_json({"case_no": case.case_no, "kind": spec.name, "doc_no": number or None,
                    "replaced": replaced, "files": [str(f) for f in files]})

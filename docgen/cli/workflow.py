@@ -20,10 +20,9 @@ pdf_option = click.option("--pdf", "want_pdf", is_flag=True,
 def _pdfs(app, paths) -> list[str]:
     """PDF copies of the documents written, all in one LibreOffice run, into output/ (the case
     keeps the .docx it registered; the PDF is for printing)."""
-    from docgen.letters.pdf import convert_to_pdf
+    from docgen.workflow_documents import pdf_copies
 
-    paths = [p for p in paths if str(p).lower().endswith(".docx")]
-    return [str(p) for p in convert_to_pdf(paths, out_dir=app.ws.output_dir)] if paths else []
+    return [str(p) for p in pdf_copies(app.ws, list(paths))]
 
 
 def _report(outcome, as_json: bool, app=None, want_pdf: bool = False) -> None:

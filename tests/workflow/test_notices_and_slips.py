@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from docx import Document
+
+from docgen.letters import have_libreoffice
 
 
 def text_of(path: Path | str) -> str:
@@ -133,3 +136,15 @@ def test_decide_on_a_visit_refreshes_its_register(docgen, ws):
     out = docgen.json("decide", no, "--proposal", "转县住建局处理", "--date", "2024-03-16")
     assert "转县住建局处理" in text_of(out["files"][0])
     assert [f.kind for f in documents(ws, no)] == ["来访接待登记表"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not have_libreoffice(), reason="LibreOffice (soffice) not installed")
+def test_forward_with_notice_and_pdf_prints_both_from_one_run(docgen, ws, new_case):
+    no = new_case("2024-03-01").case_no
+    out = docgen.json("transfer", no, "--to", "县法院", "--mode", "转送", "--notify", "--pdf",
+                      "--date", "2024-03-04")
+    pdfs = [Path(p) for p in out["files"] if p.endswith(".pdf")]
+    assert [p.parent for p in pdfs] == [ws.output_dir] * 2
+    assert all(p.name.startswith(f"{no}-") and p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
+    assert sorted(f.kind for f in documents(ws, no)) == ["告知书", "转送函"]   # PDFs not registered
