@@ -601,3 +601,13 @@ def test_attach_refuses_an_empty_file_and_says_what_verify_would_find_in_others(
         out = json.loads(result.stdout)
         assert any(name in w for w in out["warnings"]) and name in result.stderr
     assert docgen.json("attach", case, good)["warnings"] == []
+
+
+def test_intake_says_when_a_file_is_mislabelled(docgen, tmp_path):
+    text_as_pdf = letter_file(tmp_path, "letter.pdf", "反映县住建局拖欠工程款问题。")
+    for args in (("--json",), ()):
+        result = docgen("intake", text_as_pdf, "--force", *args)
+        assert result.exit_code == 0
+        assert ".pdf" in result.stderr and "纯文本" in result.stderr
+    out = json.loads(docgen("intake", text_as_pdf, "--force", "--json").stdout)
+    assert out["cases"][0]["case_no"] == "2026-0003"

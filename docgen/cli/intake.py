@@ -18,6 +18,8 @@ def _warn_registration(r: Registration) -> None:
     c = r.case
     if c.petitioner.id_valid is False:
         say(f"注意：{c.case_no} 身份证号 {c.petitioner.id_number} 校验不通过，已按原样登记并标记")
+    for w in c.extra.get("intake_warnings") or ():
+        say(f"提示：{c.case_no}：{w}")
 
 
 def _print_registration(r: Registration) -> None:
@@ -97,6 +99,8 @@ def intake_cmd(app, files: tuple[Path, ...], channel: str, received, force: bool
     else:
         for r in done:
             _print_registration(r)
+            for w in r.case.extra.get("intake_warnings") or ():
+                say(f"提示：{r.case.case_no}：{w}")
         for s in skipped:
             click.echo(f"跳过：{s['message']}")
     for e in errors:

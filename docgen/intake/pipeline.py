@@ -84,6 +84,8 @@ def intake_file(ws: Workspace, path: Path, *, channel: str = "来信",
                             received=received or dt.date.today())
     case.extra.update({"source_file": path.name, "ocr": parsed.extracted.ocr,
                        "pages": parsed.extracted.pages})
+    if parsed.extracted.warnings:   # e.g. a mislabelled file (§5): said at intake, kept with the case
+        case.extra["intake_warnings"] = list(parsed.extracted.warnings)
     return register_case(ws, case, original=path, sha256=digest,
                          detail=f"{channel}登记：{path.name}",
                          event_data={"file": path.name, "sha256": digest,
