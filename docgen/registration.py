@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.fileio import atomic_copy, safe_filename, sha256_file
-from docgen.models import FILE_ORIGINAL, Case, Event, StoredFile, iso
+from docgen.models import FILE_ORIGINAL, Case, Event, Petitioner, StoredFile, iso
 from docgen.workspace import Workspace
 
 REPEAT_FLAG = "重复信访"
@@ -32,6 +32,11 @@ class PriorCase:
     score: float = 1.0
     same_person: bool = True
     case_id: int | None = None
+
+    @classmethod
+    def of(cls, other: Case, reasons: list[str]) -> PriorCase:
+        return cls(case_no=other.case_no, received_date=other.received_date, status=other.status,
+                   summary=other.summary, reasons=reasons, case_id=other.id)
 
     def to_json(self) -> dict[str, Any]:
         return {"case_no": self.case_no, "received_date": iso(self.received_date),
@@ -56,9 +61,25 @@ def _norm(s: str | None) -> str:
     return "".join((s or "").split())
 
 
+def same_person_reasons(p: Petitioner, q: Petitioner) -> list[str]:
+    """Why ``q`` is the same petitioner as ``p`` (empty: not shown to be): same ID number, an ID
+    differing only in its check digit, or the same name with the same phone or address."""
+    reasons = []
+    if p.id_number and q.id_number:
+        if p.id_number == q.id_number:
+            reasons.append(f"身份证号相同（{p.id_number}）")
+        elif len(p.id_number) == len(q.id_number) == 18 and p.id_number[:17] == q.id_number[:17]:
+            reasons.append("身份证号仅校验位不同")
+    if p.name and p.name == q.name:
+        if p.phone and p.phone == q.phone:
+            reasons.append(f"姓名与电话相同（{p.name}，{p.phone}）")
+        if p.address and _norm(p.address) == _norm(q.address):
+            reasons.append(f"姓名与住址相同（{p.name}）")
+    return reasons
+
+
 def find_same_person(ws: Workspace, case: Case) -> list[PriorCase]:
-    """Earlier cases of the same petitioner: same ID number (or one differing only in the check
-    digit), or the same name with the same phone or address."""
+    """Earlier cases of the same petitioner (``same_person_reasons``)."""
     p = case.petitioner
     if not (p.id_number or p.name):
         return []
@@ -66,22 +87,9 @@ def find_same_person(ws: Workspace, case: Case) -> list[PriorCase]:
     for other in ws.registry.same_person_candidates(id_number=p.id_number, name=p.name):
         if other.id == case.id:
             continue
-        q = other.petitioner
-        reasons = []
-        if p.id_number and q.id_number:
-            if p.id_number == q.id_number:
-                reasons.append(f"身份证号相同（{p.id_number}）")
-            elif len(p.id_number) == len(q.id_number) == 18 and p.id_number[:17] == q.id_number[:17]:
-                reasons.append("身份证号仅校验位不同")
-        if p.name and p.name == q.name:
-            if p.phone and p.phone == q.phone:
-                reasons.append(f"姓名与电话相同（{p.name}，{p.phone}）")
-            if p.address and _norm(p.address) == _norm(q.address):
-                reasons.append(f"姓名与住址相同（{p.name}）")
+        reasons = same_person_reasons(p, other.petitioner)
         if reasons:
-            found.append(PriorCase(case_no=other.case_no, received_date=other.received_date,
-                                   status=other.status, summary=other.summary, reasons=reasons,
-                                   case_id=other.id))
+            found.append(PriorCase.of(other, reasons))
     return found
 
 

@@ -36,7 +36,13 @@ from docgen.models import (
     Event,
     Petitioner,
 )
-from docgen.registration import GROUP_FLAG, REPEAT_FLAG, PriorCase, Registration
+from docgen.registration import (
+    GROUP_FLAG,
+    REPEAT_FLAG,
+    PriorCase,
+    Registration,
+    same_person_reasons,
+)
 from docgen.workspace import Workspace
 
 # Targets of --map: the JSON field names (PRODUCT §3). case_no is the ledger's own number, kept
@@ -595,27 +601,10 @@ class _People:
                 seen[c.id] = c
         found = []
         for other in sorted(seen.values(), key=lambda c: (c.received_date, c.id)):
-            q = other.petitioner
-            reasons = []
-            if p.id_number and q.id_number:
-                if p.id_number == q.id_number:
-                    reasons.append(f"身份证号相同（{p.id_number}）")
-                elif len(p.id_number) == len(q.id_number) == 18 and p.id_number[:17] == q.id_number[:17]:
-                    reasons.append("身份证号仅校验位不同")
-            if p.name and p.name == q.name:
-                if p.phone and p.phone == q.phone:
-                    reasons.append(f"姓名与电话相同（{p.name}，{p.phone}）")
-                if p.address and _squash(p.address) == _squash(q.address):
-                    reasons.append(f"姓名与住址相同（{p.name}）")
+            reasons = same_person_reasons(p, other.petitioner)
             if reasons:
-                found.append(PriorCase(case_no=other.case_no, received_date=other.received_date,
-                                       status=other.status, summary=other.summary,
-                                       reasons=reasons, case_id=other.id))
+                found.append(PriorCase.of(other, reasons))
         return found
-
-
-def _squash(s: str | None) -> str:
-    return "".join((s or "").split())
 
 
 def import_ledger(ws: Workspace, path: Path, *, mapping: dict[str, str] | None = None,
