@@ -32,6 +32,7 @@ address = ""                            # 通信地址
 
 [deadlines]
 profile = "national"        # national / zhejiang / henan / shanghai，或 rules/deadline_profiles.toml 中自定义
+track_notice = false        # 15 日书面告知期限也计入“到期/超期”（默认只显示，不计入）
 # 工作区内的 rules/holidays.toml、rules/deadline_profiles.toml 若存在，覆盖内置数据
 
 [visits]
