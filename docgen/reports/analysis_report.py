@@ -25,30 +25,36 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from docgen.fileio import atomic_write_bytes
+from docgen.letters.style import (
+    FANGSONG,
+    HEITI,
+    KAITI,
+    LINE_PITCH,
+    SIZE_2,
+    SIZE_3,
+    SIZE_4,
+    SONGTI,
+    STYLE_BODY,
+    STYLE_CELL,
+    STYLE_H1,
+    STYLE_H2,
+    STYLE_PAGE_NO,
+    STYLE_SIGNATURE,
+    STYLE_TITLE,
+    XIAOBIAOSONG,
+    set_run_fonts,
+)
 from docgen.reports import charts
 from docgen.reports.stats import UNKNOWN, Stats, compute_stats
 from docgen.workspace import Workspace
 
-# Fonts as offices have them (Windows / WPS names); LibreOffice substitutes Noto CJK.
-FANGSONG = "仿宋_GB2312"
-XIAOBIAOSONG = "方正小标宋简体"
-HEITI = "黑体"
-KAITI = "楷体_GB2312"
-SONGTI = "宋体"
-SIZE_2, SIZE_3, SIZE_4, SIZE_5 = 22, 16, 14, 10.5
-LINE_PITCH = Pt(28.95)          # 22 lines on the 225 mm type area
+# The report follows the same GB/T 9704 facts as the official letters (docgen.letters.style).
+SIZE_5 = 10.5
 TABLE_PITCH = Pt(20)
 CHART_WIDTH = Mm(150)
 
-STYLE_TITLE = "DocTitle"
 STYLE_SUBTITLE = "DocSubtitle"
-STYLE_BODY = "DocBody"
-STYLE_H1 = "DocHeading1"
-STYLE_H2 = "DocHeading2"
 STYLE_CAPTION = "Caption2"
-STYLE_CELL = "TableText"
-STYLE_SIGNATURE = "Signature"
-STYLE_PAGE_NO = "PageNumber"
 
 CN_NUMBERS = "一二三四五六七八九十"
 
@@ -219,20 +225,6 @@ def period_months(stats: Stats) -> list[str]:
 
 
 # --- document building -------------------------------------------------------------------------
-def _set_fonts(element, font: str) -> None:
-    """All four slots; Word takes Chinese text from w:eastAsia."""
-    rpr = element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in list(rfonts.attrib):
-        if attr.endswith("Theme"):
-            del rfonts.attrib[attr]
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(slot), font)
-
-
 _STYLE_FONTS = {STYLE_TITLE: (XIAOBIAOSONG, SIZE_2), STYLE_H1: (HEITI, SIZE_3),
                 STYLE_H2: (KAITI, SIZE_3), STYLE_CAPTION: (HEITI, SIZE_4),
                 STYLE_CELL: (FANGSONG, SIZE_4), STYLE_SUBTITLE: (KAITI, SIZE_3)}
@@ -267,7 +259,7 @@ class _Report:
         lang.set(qn("w:eastAsia"), "zh-CN")
         rpr.append(lang)
         normal = doc.styles["Normal"]
-        _set_fonts(normal.element, FANGSONG)
+        set_run_fonts(normal.element, FANGSONG)
         normal.font.size = Pt(SIZE_3)
         pf = normal.paragraph_format
         pf.space_before = pf.space_after = Pt(0)
@@ -290,7 +282,7 @@ class _Report:
                keep=False):
         st = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         st.base_style = self.doc.styles["Normal"]
-        _set_fonts(st.element, font)
+        set_run_fonts(st.element, font)
         st.font.size = Pt(size)
         pf = st.paragraph_format
         pf.alignment = align
@@ -324,7 +316,7 @@ class _Report:
     def _page_field(paragraph) -> None:
         def run(text=None):
             r = paragraph.add_run(text)
-            _set_fonts(r._r, SONGTI)
+            set_run_fonts(r._r, SONGTI)
             r.font.size = Pt(SIZE_4)
             return r
 
@@ -353,7 +345,7 @@ class _Report:
         if text:
             font, size = _STYLE_FONTS.get(style, (FANGSONG, SIZE_3))
             run = para.add_run(text)
-            _set_fonts(run._r, font)
+            set_run_fonts(run._r, font)
             run.font.size = Pt(size)
         return para
 
@@ -372,7 +364,7 @@ class _Report:
                 para = cells[c].paragraphs[0]
                 para.style = self.doc.styles[STYLE_CELL]
                 run = para.add_run(str(value))
-                _set_fonts(run._r, HEITI if r == 0 else FANGSONG)
+                set_run_fonts(run._r, HEITI if r == 0 else FANGSONG)
                 run.font.size = Pt(SIZE_4)
             if r == 0:   # repeat the header on every page the table runs over
                 trpr = table.rows[0]._tr.get_or_add_trPr()
