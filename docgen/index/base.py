@@ -25,7 +25,7 @@ from docgen.index.document import IndexDocument
 from docgen.index.query import And, parse_query, text_terms
 
 # Bump when the schema, the analyzer or the stored JSON changes: old indexes are then rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SORTS = ("relevance", "date")
 

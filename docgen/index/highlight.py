@@ -9,29 +9,26 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from docgen.index.analyzer import nfkc
+
 _WS = re.compile(r"\s+")
 OPEN, CLOSE = "【", "】"
 # Ideographs, CJK punctuation and full-width forms: Chinese text has no spaces between them, so
 # whitespace there is a line break of the scan or of the hard-wrapped letter, not a word gap.
-_CJK = re.compile("[\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK = "\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_PARAGRAPH = re.compile(r"[^\S\n]*\n\s*\n\s*")            # a blank line
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[^\\S\\n]*\\n\\s*|[^\\S\\n]*\\n\\s*(?=[{_CJK}])")
+_PARA = "\x00"
 
 
 def _display(text: str) -> str:
     """The text as one line. Inside Chinese text a line break or a gap disappears
     (``拆迁补\\n偿`` → ``拆迁补偿``); a blank line (paragraph, or summary / letter) and gaps
-    between Latin words become one space."""
-    text = (text or "").strip()
-
-    def gap(m: re.Match) -> str:
-        ws = m.group()
-        if ws.count("\n") > 1:
-            return " "
-        before, after = _CJK.match(text[m.start() - 1]), _CJK.match(text[m.end()])
-        if (before and after) or ("\n" in ws and (before or after)):
-            return ""
-        return " "
-
-    return _WS.sub(gap, text)
+    between Latin words become one space. Regular expressions only: this runs on every hit."""
+    text = _PARAGRAPH.sub(_PARA, (text or "").strip().replace(_PARA, " "))
+    text = _CJK_BREAK.sub("", _CJK_GAP.sub("", text))
+    return _WS.sub(" ", text).replace(_PARA, " ")
 
 
 def _fold(ch: str) -> str:
@@ -46,7 +43,7 @@ def find_spans(display: str, terms: list[str]) -> list[tuple[int, int]]:
     Each character is folded on its own (NFKC, lower case) and remembers where it came from,
     so the snippet shows the letter as written (full-width punctuation and all).
     """
-    folded = unicodedata.normalize("NFKC", display)
+    folded = nfkc(display)
     if len(folded) == len(display) and len(folded.lower()) == len(folded):
         # The usual case: folding keeps every character in place, so do it in one call.
         lowered = folded.lower()

@@ -43,6 +43,31 @@ def test_every_substring_of_one_to_four_characters_finds_exactly_the_cases_conta
         assert result.total == len(result.hits)
 
 
+def test_longer_substrings_and_digit_strings_find_exactly_the_cases_containing_them(small_index):
+    """Phrases of 5–12 characters and long digit strings (parts of ID numbers and phones, which
+    Whoosh answers from a suffix field) — same rule as for short ones."""
+    idx, docs = small_index
+    rng = random.Random(5)
+    queries = set()
+    for _ in range(120):
+        field = compact(rng.choice(rng.choice(docs).fields_text))
+        n = rng.randint(5, 12)
+        if len(field) >= n:
+            start = rng.randrange(len(field) - n + 1)
+            queries.add(field[start:start + n])
+    for d in docs:
+        for number in (d.id_number, d.phone):
+            if number and len(number) >= 11:
+                number = number.lower()
+                queries |= {number, number[:11], number[-11:], number[1:13]}
+    queries |= {"11010519491231002x", "440524188001010014", "4405241880010100149", "99999999999"}
+    for q in sorted(queries):
+        result = idx.search(f'"{q}"', limit=ALL)
+        assert {h.case_no for h in result.hits} == containing(docs, q), q
+        unquoted = found(idx, q)
+        assert unquoted >= containing(docs, q), q
+
+
 def test_total_counts_all_matches_beyond_the_limit(small_index):
     idx, docs = small_index
     result = idx.search("问题", limit=3)
