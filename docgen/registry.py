@@ -346,6 +346,12 @@ class Registry:
         with self.transaction() as c:
             c.execute("UPDATE files SET path = ? WHERE id = ?", (path, file_id))
 
+    def update_file(self, f: StoredFile) -> None:
+        """Point an existing file row (same id) at a new version: name, path, digest, size, date."""
+        with self.transaction() as c:
+            c.execute("UPDATE files SET name = ?, path = ?, sha256 = ?, size = ?, added_date = ? "
+                      "WHERE id = ?", (f.name, f.path, f.sha256, f.size, iso(f.added_date), f.id))
+
     @staticmethod
     def _row_to_file(r: sqlite3.Row) -> StoredFile:
         return StoredFile(id=r["id"], case_id=r["case_id"], role=r["role"], kind=r["kind"],

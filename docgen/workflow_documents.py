@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.fileio import safe_filename, sha256_file
-from docgen.models import FILE_DOCUMENT, Case, Deadline, StoredFile, iso
+from docgen.models import FILE_DOCUMENT, Case, Deadline, StoredFile
 from docgen.workspace import Workspace
 
 
@@ -111,11 +111,9 @@ def register_document(ws: Workspace, doc: WrittenDocument) -> StoredFile:
     f = doc.stored
     if doc.replaces is None:
         return reg.add_file(f)
-    with reg.transaction() as conn:
-        # The registry has no file update besides the path; the row keeps its id so that
-        # whatever refers to it (events, an archive reservation) still finds it.
-        conn.execute("UPDATE files SET name = ?, path = ?, sha256 = ?, size = ?, added_date = ? "
-                     "WHERE id = ?", (f.name, f.path, f.sha256, f.size, iso(f.added_date), f.id))
+    # The row keeps its id so that whatever refers to it (events, an archive reservation)
+    # still finds it.
+    reg.update_file(f)
     return f
 
 

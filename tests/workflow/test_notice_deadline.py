@@ -11,7 +11,7 @@ def notice(view: dict) -> dict | None:
 
 def track_notice(ws) -> None:
     text = ws.config_path.read_text(encoding="utf-8")
-    ws.config_path.write_text(text.replace("[deadlines]\n", "[deadlines]\ntrack_notice = true\n"),
+    ws.config_path.write_text(text.replace("track_notice = false", "track_notice = true"),
                               encoding="utf-8")
 
 
