@@ -62,7 +62,7 @@ def write_case_document(ws: Workspace, case: Case, kind: str, *, on: dt.date,
     command does not use up a number. ``mask`` as in ``build_context``.
     """
     try:
-        from docgen.letters.context import build_context, next_doc_number
+        from docgen.letters.context import build_context, doc_prefix, next_doc_number
         from docgen.letters.kinds import get_kind
         from docgen.letters.render import render_document
     except ImportError:
@@ -78,8 +78,8 @@ def write_case_document(ws: Workspace, case: Case, kind: str, *, on: dt.date,
     build_context(case, ws.config, spec.name, date=on, mask=mask, **{**overrides, **context})
     if spec.numbered:
         if not doc_no:
-            prefix = str(ws.section("office").get("doc_prefix") or "")
-            doc_no = next_doc_number(ws.registry, prefix, spec.name, on.year)
+            doc_no = next_doc_number(ws.registry, doc_prefix(ws.config, spec.name), spec.name,
+                                     on.year)
         overrides["doc_no"] = doc_no
     else:
         doc_no = None

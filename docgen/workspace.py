@@ -29,6 +29,9 @@ doc_prefix = "示人大信"                # 发文字号前缀：示人大信�
 contact = "信访室"                      # 联系人
 phone = "0000-0000000"                  # 联系电话
 address = ""                            # 通信地址
+# 各类公函默认共用上面的前缀和一个年度流水号（号不会重复）；某类要单独编号时可另设前缀：
+# [office.doc_prefixes]
+# 催办函 = "示人大信催"
 
 [deadlines]
 profile = "national"        # national / zhejiang / henan / shanghai，或 rules/deadline_profiles.toml 中自定义

@@ -22,14 +22,13 @@ def _templates_dir(app) -> Path | None:
 def _doc_number(ws, case, kind: str, on: dt.date, explicit: str | None) -> str:
     """For an archived case only (its documents are sealed in the package): the 文号 the
     document already has, else the next of the kind's sequence."""
-    from docgen.letters.context import next_doc_number
+    from docgen.letters.context import doc_prefix, next_doc_number
     from docgen.workflow import known_doc_number
 
     number = explicit or known_doc_number(case, kind)
     if number:
         return number
-    prefix = str(ws.section("office").get("doc_prefix") or "")
-    return next_doc_number(ws.registry, prefix, kind, on.year)
+    return next_doc_number(ws.registry, doc_prefix(ws.config, kind), kind, on.year)
 
 
 @click.command("letter")

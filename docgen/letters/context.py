@@ -47,11 +47,20 @@ def format_doc_number(prefix: str, year: int, number: int) -> str:
     return f"{prefix}〔{year}〕{int(number)}号"
 
 
+def doc_prefix(config: dict, kind: str) -> str:
+    """The 发文字号 prefix of ``kind``: ``[office.doc_prefixes]`` when the office gives that kind
+    its own (e.g. 催办函 = "桐人大信催"), else ``[office] doc_prefix``."""
+    office = config.get("office", {})
+    return str((office.get("doc_prefixes") or {}).get(kind) or office.get("doc_prefix") or "")
+
+
 def next_doc_number(registry, prefix: str, kind: str, year: int) -> str:
-    """Take the next 发文字号 of ``kind`` in ``year`` from the registry's sequences."""
+    """Take the next 发文字号 for ``prefix`` in ``year``. The sequence belongs to the prefix, not
+    the kind: two letters that share a prefix can never share a number, and a kind with a prefix
+    of its own counts on its own."""
     if not prefix:
-        raise DocgenError("未配置发文字号前缀：请在 docgen.toml 的 [office] 中设置 doc_prefix")
-    return format_doc_number(prefix, year, registry.next_sequence(f"doc:{kind}:{year}"))
+        raise DocgenError(f"未配置{kind}的发文字号前缀：请在 docgen.toml 的 [office] 中设置 doc_prefix")
+    return format_doc_number(prefix, year, registry.next_sequence(f"doc:{prefix}:{year}"))
 
 
 def mask_id_number(value: str | None) -> str:

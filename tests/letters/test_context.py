@@ -8,7 +8,7 @@ import pytest
 
 from docgen.errors import DocgenError
 from docgen.letters import KINDS, build_context, format_date, next_doc_number
-from docgen.letters.context import mask_id_number, mask_phone, routing_warnings
+from docgen.letters.context import doc_prefix, mask_id_number, mask_phone, routing_warnings
 from docgen.letters.kinds import get_kind
 from docgen.registry import Registry
 from tests.fixtures.letters_cases import OFFICE_CONFIG, anonymous_case, sample_case
@@ -31,13 +31,21 @@ def test_date_is_arabic_full_year_without_zero_padding():
     assert format_date(None) == ""
 
 
-def test_doc_numbers_count_per_kind_and_year():
+def test_doc_numbers_count_per_prefix_and_year():
     reg = FakeRegistry()
     assert next_doc_number(reg, "桐人大信", "交办函", 2014) == "桐人大信〔2014〕1号"
     assert next_doc_number(reg, "桐人大信", "交办函", 2014) == "桐人大信〔2014〕2号"
-    assert next_doc_number(reg, "桐人大信", "转送函", 2014) == "桐人大信〔2014〕1号"
+    # another kind under the same prefix never repeats a number
+    assert next_doc_number(reg, "桐人大信", "转送函", 2014) == "桐人大信〔2014〕3号"
+    assert next_doc_number(reg, "桐人大信催", "催办函", 2014) == "桐人大信催〔2014〕1号"
     assert next_doc_number(reg, "桐人大信", "交办函", 2015) == "桐人大信〔2015〕1号"
-    assert reg.values == {"doc:交办函:2014": 2, "doc:转送函:2014": 1, "doc:交办函:2015": 1}
+    assert reg.values == {"doc:桐人大信:2014": 3, "doc:桐人大信催:2014": 1, "doc:桐人大信:2015": 1}
+
+
+def test_a_kind_can_have_a_prefix_of_its_own():
+    config = {"office": {"doc_prefix": "桐人大信", "doc_prefixes": {"催办函": "桐人大信催"}}}
+    assert doc_prefix(config, "催办函") == "桐人大信催"
+    assert doc_prefix(config, "交办函") == "桐人大信"
 
 
 def test_doc_numbers_come_from_the_real_registry(tmp_path):
