@@ -79,29 +79,96 @@ def address_similar(a: str | None, b: str | None) -> bool:
     return jaccard(ba, bb) >= 0.6
 
 
-def _telling(phrases: list[str]) -> bool:
-    """Whether shared phrases name an issue rather than a coincidence of two words."""
-    return (len(phrases) >= 2 and sum(len(p) for p in phrases) >= MIN_SHARED_CHARS
-            and max(len(p) for p in phrases) >= MIN_LONG_PHRASE)
+def _overlap(a: str, b: str) -> bool:
+    if a in b or b in a:
+        return True
+    ba, bb = set(bigrams(a)), set(bigrams(b))
+    return len(ba & bb) >= 0.5 * min(len(ba), len(bb))
 
 
-def shared_phrases(source_text: str, terms: set[str], other_text: str, n: int = 3) -> list[str]:
-    """The longest runs of ``source_text`` made of key bigrams that ``other_text`` also has."""
+def _cut(chars: str, spans: list[tuple[int, int]], known: str) -> list[tuple[int, int]]:
+    """``spans`` of ``chars`` with every occurrence of ``known`` cut out."""
+    if not known:
+        return spans
+    out = []
+    for s, e in spans:
+        i = chars.find(known, s, e)
+        while i >= 0 and i + len(known) <= e:
+            out.append((s, i))
+            s = i + len(known)
+            i = chars.find(known, s, e)
+        out.append((s, e))
+    return [(s, e) for s, e in out if e - s >= 2]
+
+
+def _telling(phrases: list[str], same_target: bool = False) -> bool:
+    """Whether shared phrases name an issue rather than a coincidence of two words (the same
+    body complained about counts as one such phrase)."""
+    count = len(phrases) + (1 if same_target else 0)
+    total = sum(len(p) for p in phrases) + (MIN_LONG_PHRASE if same_target else 0)
+    return bool(phrases) and count >= 2 and total >= MIN_SHARED_CHARS and max(
+        len(p) for p in phrases) >= MIN_LONG_PHRASE
+
+
+def shared_phrases(source_text: str, terms, other_text: str, n: int = 3,
+                   known: str = "") -> list[str]:
+    """See ``_shared``: the phrases to show."""
+    return [shown for shown, _ in _shared(source_text, terms, other_text, n, known)]
+
+
+def _shared(source_text: str, terms, other_text: str, n: int = 3,
+            known: str = "") -> list[tuple[str, str]]:
+    """Phrases of ``source_text`` that ``other_text`` also has, most telling first: runs of key
+    bigrams (``terms``: a set, or a dict of weights), widened to the whole stretch both texts
+    share, ranked by the weight of their key bigrams. Phrases inside ``known`` (the body
+    complained about, already given as a reason of its own) and phrases inside a better one
+    are left out. Each comes with its core, the run of key bigrams alone."""
+    weights = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1.0)
     chars = compact(source_text)
     other = compact(other_text)
-    shared = {t for t in terms if t in other}
-    runs, start = [], None
+    shared = {t for t in weights if t in other}
+    spans, start = [], None
     for i in range(len(chars) - 1):
         if chars[i:i + 2] in shared:
             if start is None:
                 start = i
         elif start is not None:
-            runs.append(chars[start:i + 1])
+            spans.append((start, i + 1))
             start = None
     if start is not None:
-        runs.append(chars[start:])
-    unique = sorted(dict.fromkeys(r for r in runs if len(r) >= 2), key=len, reverse=True)
-    return [r for r in unique if r in other][:n]
+        spans.append((start, len(chars)))
+    known = compact(known)
+    pieces = []
+    for s, e in _cut(chars, spans, known):
+        # A run the other text has only in parts (征地补偿款 / 征地补偿标准): its longest parts.
+        while e - s >= 2:
+            j = e
+            while j - s >= 2 and chars[s:j] not in other:
+                j -= 1
+            if j - s < 2:
+                s += 1
+                continue
+            pieces.append((s, j))
+            s = j
+    scored: dict[str, tuple[float, str]] = {}
+    for s, e in pieces:
+        core = chars[s:e]
+        # Finish the last word when the other text has it too (判决执行难问题, not …难问); only
+        # the core decides whether the match is telling.
+        for _ in range(2):
+            if e < len(chars) and chars[e].isalnum() and chars[s:e + 1] in other:
+                e += 1
+        weight = sum(weights.get(b, 0.0) for b in set(bigrams(core)))
+        if chars[s:e] not in scored or scored[chars[s:e]][0] < weight:
+            scored[chars[s:e]] = (weight, core)
+    chosen: list[tuple[str, str]] = []
+    for run in sorted(scored, key=lambda r: (-scored[r][0], -len(r), r)):
+        if (known and run in known) or any(_overlap(run, c) for c, _ in chosen):
+            continue   # the same words again (理判决执行难问题 after 判决执行难问题反)
+        chosen.append((run, scored[run][1]))
+        if len(chosen) == n:
+            break
+    return chosen
 
 
 class _Collector:
@@ -151,7 +218,10 @@ def _same_person(idx, doc: IndexDocument, found: _Collector) -> None:
 
 def _same_issue(idx, doc: IndexDocument, found: _Collector, limit: int) -> None:
     engine = idx.engine
-    terms = engine.key_terms(doc, exclude=GENERIC_BIGRAMS)
+    # The body complained about is a reason of its own (below); its name repeated through the
+    # letter would otherwise outweigh the words of the issue itself.
+    own_target = frozenset(bigrams(doc.target or ""))
+    terms = engine.key_terms(doc, exclude=GENERIC_BIGRAMS | own_target)
     if not terms:
         return
     source_text = "\n".join(p for p in (doc.summary, doc.text) if p)
@@ -167,11 +237,13 @@ def _same_issue(idx, doc: IndexDocument, found: _Collector, limit: int) -> None:
             found.add(other, 0.5 + 0.5 * sim, f"内容几乎相同（文字重合 {sim:.0%}）")
             continue
         relative = mlt_score / best
-        phrases = shared_phrases(source_text, set(terms), other_text)
-        if relative < 0.3 or not _telling(phrases):
+        same_target = bool(doc.target) and compact(doc.target) == compact(other.target or "")
+        pairs = _shared(source_text, terms, other_text, known=doc.target if same_target else "")
+        phrases = [shown for shown, _ in pairs]
+        if relative < 0.3 or not _telling([core for _, core in pairs], same_target):
             continue   # a few common words are not "the same issue"
         reason = "反映问题相近（共同词语：" + "、".join(phrases) + "）"
-        if doc.target and compact(doc.target) == compact(other.target or ""):
+        if same_target:
             reason += f"，被反映对象相同（{doc.target}）"
         found.add(other, round(0.6 * relative, 3), reason)
 

@@ -205,20 +205,19 @@ class ExactSubstring(query.Query):
         base_off, base_gram = grams[0]
         checks = [(o - base_off, slot[g]) for o, g in grams[1:]]
         base_i = slot[base_gram]
-        # A phrase is scored like one term occurring as often as the phrase does (BM25 with the
-        # rarest bigram's statistics and the phrase's frequency in the document).
-        scorer = getattr(ms[0], "scorer", None)
-        score_fn = getattr(scorer, "_score", None)
-        field_length = getattr(scorer, "dfl", None)
+        # A phrase is scored like one term occurring as often as the phrase does: BM25 with the
+        # rarest bigram's statistics and the phrase's frequency in the document.
+        top = searcher.get_parent()
+        idf = top.idf(self.fieldname, unique[0])
+        avgfl = top.avg_field_length(self.fieldname) or 1.0
+        lengths = segment_lengths(reader, self.fieldname)
+        scale, base, per_char = idf * (BM25_K1 + 1) * self.boost, BM25_K1 * (1 - BM25_B), BM25_K1 * BM25_B / avgfl
         ids, scores = [], []
         for d in wanted:
             tf = _occurrences([v[d] for v in values], decode, base_i, checks)
             if tf:
                 ids.append(d)
-                if score_fn is not None and field_length is not None:
-                    scores.append(score_fn(float(tf), field_length(d)) * self.boost)
-                else:
-                    scores.append(float(tf) * self.boost)
+                scores.append(scale * tf / (tf + base + per_char * lengths[d]))
         return self._result(ids, scores)
 
     @staticmethod
@@ -285,6 +284,17 @@ def _field_lengths(reader, field: str) -> list[int]:
         return lengths + [0] * (n - len(lengths))
     except Exception:   # noqa: BLE001 - another codec: ask document by document
         return [reader.doc_field_length(d, field) for d in range(n)]
+
+
+def segment_lengths(reader, field: str) -> list[int]:
+    """``_field_lengths``, kept on the segment reader: computed once per process and index
+    state (the searcher, and with it the reader, is cached per process)."""
+    cache = getattr(reader, "_docgen_lengths", None)
+    if cache is None:
+        cache = reader._docgen_lengths = {}
+    if field not in cache:
+        cache[field] = _field_lengths(reader, field)
+    return cache[field]
 
 
 def _occurrences(poses: list[bytes], decode, base_i: int, checks) -> int:
@@ -616,19 +626,10 @@ class WhooshEngine(SearchEngine):
         avgfl = top.avg_field_length(field) or 1.0
         k1, b = BM25_K1, BM25_B
         base, per_char = k1 * (1 - b), k1 * b / avgfl
-        lengths = self._lengths(reader, field)
+        lengths = segment_lengths(reader, field)
         scale = idf * (k1 + 1)
         return {d: scale * w / (w + base + per_char * lengths[d]) for d, w in tf.items()}
 
-    @staticmethod
-    def _lengths(reader, field: str) -> list[int]:
-        # Kept on the segment reader: it lives as long as the (per-process) searcher does.
-        cache = getattr(reader, "_docgen_lengths", None)
-        if cache is None:
-            cache = reader._docgen_lengths = {}
-        if field not in cache:
-            cache[field] = _field_lengths(reader, field)
-        return cache[field]
 
     def _doc_freq(self, bigram: str) -> int:
         return self.searcher.doc_frequency("all", bigram)
