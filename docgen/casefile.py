@@ -148,6 +148,18 @@ class CaseView:
         return "\n".join(lines)
 
 
+def _events_as_of(reg, case: Case, as_of: dt.date) -> list[Event]:
+    """The case's events up to ``as_of``; when later ones exist, ``case.extra`` (which caches the
+    latest routing for the letters) is turned back to that day as well."""
+    events = reg.events(case.id)
+    upto = [e for e in events if e.date <= as_of]
+    if len(upto) < len(events):
+        from docgen.workflow import extra_as_of
+
+        case.extra = extra_as_of(case, upto)
+    return upto
+
+
 def case_view(ws: Workspace, case_no: str, as_of: dt.date | None = None) -> CaseView:
     reg = ws.registry
     case = reg.get_case(case_no)
@@ -155,7 +167,7 @@ def case_view(ws: Workspace, case_no: str, as_of: dt.date | None = None) -> Case
         # like list: a case received after the day did not exist at the end of it
         raise DocgenError(f"案件 {case.case_no} 于 {case.received_date} 收到，{as_of} 时尚未登记")
     as_of = as_of or dt.date.today()
-    events = reg.events(case.id, as_of=as_of)
+    events = _events_as_of(reg, case, as_of)
     return CaseView(case=case, state=state_of(ws, case, events, as_of), as_of=as_of,
                     events=events,
                     files=[f for f in reg.files(case.id)
@@ -172,7 +184,7 @@ def list_views(ws: Workspace, *, status: str | None = None, year: int | None = N
     views = []
     for case in reg.list_cases(year=year, channel=channel,
                                where="received_date <= ?", params=(as_of.isoformat(),)):
-        events = reg.events(case.id, as_of=as_of)
+        events = _events_as_of(reg, case, as_of)
         state = state_of(ws, case, events, as_of)
         if status and state.status != status:
             continue

@@ -454,6 +454,48 @@ def replay(ws: Workspace, case: Case, events: list[Event], as_of: dt.date | None
     return _machine(ws, case, events, as_of or FAR_FUTURE).state()
 
 
+# What the commands below cache in ``case.extra`` for the letters; ``extra_as_of`` rebuilds it
+# from the events of a past day so that ``--as-of`` never shows a later routing.
+_CACHED_EXTRA = ("route_to", "route_mode", "route_date", "route_doc_no", "due_date", "route_days",
+                 "extensions", "contact", "proposal", "instruction", "instruction_leader",
+                 "supervisor", "responsible", "doc_numbers", "archive_path", "archive")
+
+
+def extra_as_of(case: Case, events: Iterable[Event]) -> dict[str, Any]:
+    """``case.extra`` as it stood after ``events`` (those dated up to an ``--as-of`` day)."""
+    extra = {k: v for k, v in case.extra.items() if k not in _CACHED_EXTRA}
+    for e in _ordered(events):
+        d = e.data
+        if e.kind in ROUTE_MODES:
+            for key in ("route_doc_no", "due_date", "contact", "extensions"):
+                extra.pop(key, None)
+            extra.update({"route_to": d.get("to"), "route_mode": e.kind, "route_date": iso(e.date)})
+            extra.update({k: d[src] for k, src in (("route_doc_no", "doc_no"), ("due_date", "due_date"),
+                                                   ("contact", "contact")) if d.get(src)})
+        elif e.kind in (EV_REPLY, EV_NOTIFY, EV_REJECT, EV_FILE):
+            for key in ("route_to", "route_doc_no", "due_date", "route_days"):
+                extra.pop(key, None)
+            extra.update({"route_mode": e.kind, "route_date": iso(e.date)})
+        elif e.kind == EV_EXTEND:
+            extra.setdefault("extensions", []).append(
+                {"date": iso(e.date), "days": d.get("days"), "reason": d.get("reason")})
+            if d.get("due_date") and extra.get("route_mode") == EV_ASSIGN:
+                extra["due_date"] = d["due_date"]
+        elif e.kind == EV_PROPOSAL:
+            extra["proposal"] = d.get("proposal")
+        elif e.kind == EV_INSTRUCTION:
+            extra["instruction"] = d.get("instruction")
+            if d.get("leader"):
+                extra["instruction_leader"] = d["leader"]
+        elif e.kind == EV_SUPERVISE:
+            extra.update({"supervisor": d.get("supervisor"), "responsible": d.get("responsible")})
+        elif e.kind == EV_ARCHIVE:
+            for key in ("archive_path", "archive"):
+                if key in case.extra:
+                    extra[key] = case.extra[key]
+    return extra
+
+
 # --- recording a step -------------------------------------------------------------------------
 
 @dataclass
