@@ -2,6 +2,7 @@
 
     python benchmarks/bench_search.py                      # 10,000 and 100,000 cases
     python benchmarks/bench_search.py --sizes 2000 --queries 10   # quick look
+    python benchmarks/bench_search.py --skip-100k          # 10,000 only (Whoosh and tantivy)
 
 Measures build rate (cases/s, rebuild through ``docgen.index.service.rebuild`` with both
 cores), index size, and query latency (median and p95, warm index, query + highlighting) by
@@ -13,6 +14,7 @@ and marked as such. Results are printed as a Markdown table (paste into README.m
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -67,6 +69,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def run(engine: str, docs: list[IndexDocument], qs: dict[str, list], workdir: Path) -> dict:
     index_dir = workdir / f"{engine}-{len(docs)}"
+    load_start = os.getloadavg()[0]
     start = time.perf_counter()
     idx = rebuild(index_dir, docs, engine)
     build = time.perf_counter() - start
@@ -86,19 +89,21 @@ def run(engine: str, docs: list[IndexDocument], qs: dict[str, list], workdir: Pa
             lat.append((time.perf_counter() - t) * 1000)
         out["lat"][kind] = (statistics.median(lat), percentile(lat, 95))
     idx.close()
+    out["load"] = (load_start, os.getloadavg()[0])
     return out
 
 
 def table(rows: list[dict]) -> str:
     head = ("| engine | cases | build cases/s | index MB | first query ms | "
-            + " | ".join(f"{k} median / p95 ms" for k in KINDS) + " |")
-    lines = [head, "|" + "---|" * (5 + len(KINDS))]
+            + " | ".join(f"{k} median / p95 ms" for k in KINDS) + " | load avg start → end |")
+    lines = [head, "|" + "---|" * (6 + len(KINDS))]
     for r in rows:
         mark = " (extrapolated)" if r.get("extrapolated") else ""
         lat = " | ".join(f"{r['lat'][k][0]:.1f} / {r['lat'][k][1]:.1f}" if r["lat"].get(k) else "—"
                          for k in KINDS)
+        load = "{:.1f} → {:.1f}".format(*r["load"]) if r.get("load") and not mark else "—"
         lines.append(f"| {r['engine']}{mark} | {r['n']:,} | {r['rate']:.0f} | {r['size_mb']:.0f} | "
-                     f"{r['open_ms']:.0f} | {lat} |")
+                     f"{r['open_ms']:.0f} | {lat} | {load} |")
     return "\n".join(lines)
 
 
@@ -109,7 +114,11 @@ def main() -> None:
     ap.add_argument("--whoosh-max", type=int, default=10_000,
                     help="largest corpus Whoosh is built for; bigger sizes are extrapolated")
     ap.add_argument("--queries", type=int, default=40, help="queries per kind")
+    ap.add_argument("--skip-100k", action="store_true",
+                    help="only sizes up to 10,000 (the 100,000 corpus alone takes minutes to generate)")
     args = ap.parse_args()
+    if args.skip_100k:
+        args.sizes = [n for n in args.sizes if n <= 10_000] or [10_000]
 
     t = time.perf_counter()
     all_docs = documents(max(args.sizes))
