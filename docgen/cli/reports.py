@@ -92,7 +92,13 @@ def ledger_import_cmd(app, file: Path, mappings: tuple[str, ...], sheet: str | N
                            progress=True)
     if as_json:
         emit_json(result.to_json())
-        return
+    else:
+        _print_import(result)
+    if result.errors:   # like intake: rows left out are a problem with the data (exit 1)
+        raise SystemExit(1)
+
+
+def _print_import(result) -> None:
     for reg in result.registrations:
         prior = f"（关联 {len(reg.prior_cases)} 件既往案件）" if reg.prior_cases else ""
         click.echo(f"{reg.case.case_no}  {reg.case.received_date}  {reg.case.petitioner.display_name}"

@@ -121,7 +121,9 @@ def test_bad_rows_are_reported_by_row_number_and_the_rest_imported(ws, tmp_path)
     rows[6][13] = "还行吧"                # row 9: unknown satisfaction
     rows[7][0] = rows[0][0]              # row 10: number used twice
     path = write_ledger(tmp_path / "坏行.xlsx", rows)     # title row 1, header row 2
-    out = invoke_json(ws.root, "ledger", "import", path)
+    result = invoke(ws.root, "ledger", "import", path, "--json")
+    assert result.exit_code == 1          # rows were left out; the others are in
+    out = json.loads(result.stdout)
     errors = {e["row"]: e["message"] for e in out["errors"]}
     assert set(errors) == {4, 6, 8, 9, 10}
     assert "日期不存在" in errors[4]
