@@ -188,7 +188,10 @@ def test_verify_problems_exit_3_also_with_json_naming_package_and_file(docgen, w
 def test_commands_outside_a_workspace_exit_1_and_init_never_prompts(tmp_path):
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("DOCGEN_HOME", None)
-    for args in (["list"], ["stats"], ["search", "x"], ["verify"], ["archive"], ["remind"]):
+    letter = tmp_path.parent / "outside-letter.txt"
+    letter.write_text("张三反映道路问题", encoding="utf-8")
+    for args in (["list"], ["stats"], ["search", "x"], ["verify"], ["archive"], ["remind"],
+                 ["parse", str(letter)], ["templates", "list"]):
         proc = subprocess.run([sys.executable, "-m", "docgen", *args, "--json"], cwd=tmp_path,
                               capture_output=True, text=True, encoding="utf-8", env=env,
                               stdin=subprocess.DEVNULL, timeout=120)

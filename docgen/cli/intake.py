@@ -37,17 +37,13 @@ def _print_registration(r: Registration) -> None:
 @click.command("parse")
 @click.argument("file", type=click.Path(path_type=Path))
 @json_option
-@click.pass_context
-def parse_cmd(ctx, file: Path, as_json: bool) -> None:
+@pass_app
+def parse_cmd(app, file: Path, as_json: bool) -> None:
     """提取文件的文字和要素（不登记，不改变任何数据）。"""
     from docgen.intake.pipeline import parse_file
-    from docgen.workspace import Workspace
 
-    try:  # the office's own category list when run inside a workspace
-        ws = Workspace.open(ctx.obj.home)
-    except DocgenError:
-        ws = None
-    result = parse_file(file, ws)
+    # in a workspace like every command but init (PRODUCT §3): its category list applies
+    result = parse_file(file, app.ws)
     if as_json:
         emit_json(result.to_json())
         return

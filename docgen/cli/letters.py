@@ -11,12 +11,10 @@ from docgen.cli.common import DATE, emit_json, json_option, pass_app, say
 from docgen.errors import DocgenError
 
 
-def _templates_dir(app) -> Path | None:
-    """The workspace's template folder, or None outside a workspace (built-ins only)."""
-    try:
-        return app.ws.templates_dir
-    except DocgenError:
-        return None
+def _templates_dir(app) -> Path:
+    """The workspace's template folder (its files replace the built-in ones of the same name).
+    Like every command but init, ``templates`` runs in a workspace (PRODUCT §3)."""
+    return app.ws.templates_dir
 
 
 def _doc_number(ws, case, kind: str, on: dt.date, explicit: str | None) -> str:
