@@ -8,6 +8,7 @@ import sys
 import click
 
 from docgen import __version__
+from docgen.cli import usage_errors
 from docgen.cli.common import AppContext
 from docgen.errors import DocgenError
 
@@ -25,7 +26,21 @@ COMMAND_MODULES = (
 
 
 class DocgenGroup(click.Group):
-    """Turns DocgenError into a Chinese message on stderr and its exit code (1, or 3 for verify)."""
+    """Turns DocgenError into a Chinese message on stderr and its exit code (1, or 3 for verify);
+    malformed command lines exit 2 with click's message told in Chinese."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            usage_errors.show(exc)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
         try:
