@@ -23,6 +23,7 @@ from pathlib import Path
 from whoosh import fields, index, matching, query, sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE, pack_uint
 
 from docgen.index.analyzer import FIELD_GAP, compact, ngram_tokens
@@ -35,6 +36,7 @@ SUBJECT_BOOST = 4.0
 # One open searcher per index folder and process, reused while the index is unchanged: opening
 # the segment readers is most of the time of a first query.
 _SHARED: dict[str, tuple[tuple, object]] = {}
+SHARED_MAX = 4
 # Whoosh's default BM25F parameters, used by the plain-query path.
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -225,15 +227,25 @@ class ExactSubstring(query.Query):
         return _ScoredList(ids, weights=scores) if ids else matching.NullMatcher()
 
 
+def _unwrap(m):
+    """(block matcher, deleted docnums): a segment with deletions wraps its postings in a
+    FilterMatcher; the deleted documents are then dropped here instead."""
+    if isinstance(m, FilterMatcher) and m._exclude and m.boost == 1.0:
+        return m.child, m._ids
+    return m, None
+
+
 def _postings(m, wanted: list[int] | None) -> dict[int, bytes]:
     """docnum → raw posting value of a term, for all its documents or only those in ``wanted``
     (sorted). Whoosh 2.7's block matcher is read a block at a time — ids and values in C — and
     a block whose id range holds no wanted document is not even decompressed; other matchers
     go posting by posting."""
     out: dict[int, bytes] = {}
+    wrapped = m
+    m, deleted = _unwrap(m)
     wanted_set = set(wanted) if wanted is not None else None
     if not all(hasattr(m, a) for a in ("_atend", "_maxid", "_read_ids", "_read_values", "_next_block")):
-        for d, v in m.all_items():
+        for d, v in wrapped.all_items():
             if wanted_set is None or d in wanted_set:
                 out[d] = v
         return out
@@ -252,12 +264,16 @@ def _postings(m, wanted: list[int] | None) -> dict[int, bytes]:
         else:
             out.update((d, v) for d, v in zip(m._ids, m._values, strict=True) if d in wanted_set)
         m._next_block()
+    if deleted:
+        for d in deleted:
+            out.pop(d, None)
     return out
 
 
 def _weights(m) -> dict[int, float] | None:
     """docnum → term frequency (posting weight) of every document of a term, read a block at a
     time; None when the matcher is not Whoosh 2.7's block matcher."""
+    m, deleted = _unwrap(m)
     if not all(hasattr(m, a) for a in ("_atend", "_read_ids", "_read_weights", "_next_block")):
         return None
     out: dict[int, float] = {}
@@ -266,6 +282,9 @@ def _weights(m) -> dict[int, float] | None:
         m._read_weights()
         out.update(zip(m._ids, m._weights, strict=True))
         m._next_block()
+    if deleted:
+        for d in deleted:
+            out.pop(d, None)
     return out
 
 
@@ -456,6 +475,9 @@ class WhooshEngine(SearchEngine):
                     self._searcher = cached[1]
                 else:
                     self._searcher = self.ix.searcher()
+                    _SHARED.pop(str(self.path), None)
+                    while len(_SHARED) >= SHARED_MAX:   # a few folders at most (tests, tools)
+                        _SHARED.pop(next(iter(_SHARED)))
                     _SHARED[str(self.path)] = (key, self._searcher)
             except Exception as exc:  # noqa: BLE001 - see __init__
                 raise IndexDamaged(str(exc) or type(exc).__name__) from exc
@@ -569,9 +591,6 @@ class WhooshEngine(SearchEngine):
                 for d, v in subject.items():
                     if d in scored:
                         scored[d] += SUBJECT_BOOST * v
-            deleted = sub.reader().has_deletions()
-            if deleted:
-                scored = {d: v for d, v in scored.items() if not sub.reader().is_deleted(d)}
             total += len(scored)
             # Ties: lower document number first, as Whoosh orders them.
             best.extend((-v, offset + d) for d, v in heapq.nsmallest(
