@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 from whoosh import fields, index, matching, query, sorting
@@ -592,9 +593,9 @@ class WhooshEngine(SearchEngine):
                     if d in scored:
                         scored[d] += SUBJECT_BOOST * v
             total += len(scored)
-            # Ties: lower document number first, as Whoosh orders them.
-            best.extend((-v, offset + d) for d, v in heapq.nsmallest(
-                limit, scored.items(), key=lambda dv: (-dv[1], dv[0])))
+            # Ties: lower document number first (nlargest is stable), as Whoosh orders them.
+            best.extend((-v, offset + d) for d, v in heapq.nlargest(
+                limit, scored.items(), key=itemgetter(1)))
         best.sort()
         rows = [(doc_from_json(s.stored_fields(docnum)["doc"]), -neg) for neg, docnum in best[:limit]]
         return total, rows
