@@ -18,23 +18,39 @@ OPEN, CLOSE = "【", "】"
 _CJK = re.compile("[\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
+_LINE_END = frozenset("。！？：；…!?:;")
+FULL_LINE_CAP = 24   # characters: a line at least this long that does not end a sentence wraps
+
+
 def _display(text: str) -> str:
-    """The text as one line. Inside Chinese text a line break or a gap disappears
-    (``拆迁补\\n偿`` → ``拆迁补偿``); a blank line (paragraph, or summary / letter) and gaps
-    between Latin words become one space. (A loop over the few whitespace runs: four times
-    faster than look-around regular expressions, and this runs for every hit.)"""
+    """The text as one line. Inside Chinese text a line break where the scan or the typist
+    wrapped a full line disappears (``拆迁补\\n偿`` → ``拆迁补偿``), as does a gap between two
+    Chinese characters; a line that ends a sentence or is clearly shorter than the full lines
+    (a title, a salutation, the end of a paragraph), a blank line, and gaps between Latin words
+    become one space. (A loop over the few whitespace runs: four times faster than look-around
+    regular expressions, and this runs for every hit.)"""
     text = (text or "").strip()
+    # What a full line is: most lines of a scan or a wrapped letter are full; typed paragraphs
+    # (one long line each) must not make the scan's lines look short, hence the cap.
+    lengths = sorted(len(line.strip()) for line in text.split("\n"))
+    full_line = min(FULL_LINE_CAP, 0.8 * lengths[(len(lengths) * 3) // 4])
     out, pos = [], 0
     for m in _WS.finditer(text):
         start, end = m.span()
         out.append(text[pos:start])
         pos = end
         gap = m.group()
-        if gap.count("\n") > 1:
+        breaks = gap.count("\n")
+        if breaks > 1:
             out.append(" ")
             continue
         before, after = _CJK.match(text[start - 1]), _CJK.match(text[end])
-        if (before and after) or ("\n" in gap and (before or after)):
+        if breaks:
+            line = text[text.rfind("\n", 0, start) + 1:start].strip()
+            wrapped = text[start - 1] not in _LINE_END and len(line) >= full_line
+            if wrapped and (before or after):
+                continue
+        elif before and after:
             continue
         out.append(" ")
     out.append(text[pos:])

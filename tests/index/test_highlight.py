@@ -12,8 +12,16 @@ FILLER = "群众来信反映的其他情况说明。" * 6
 
 
 def test_line_breaks_inside_chinese_text_are_joined_latin_words_keep_a_space():
-    marked = snippets("我家在3号\n楼，拆迁补\n偿至今未到位，ABC\nCompany 称 将 处理", ["拆迁补偿"])
-    assert marked == ["我家在3号楼，【拆迁补偿】至今未到位，ABC Company 称将处理"]
+    marked = snippets("我家在石碣镇鹿鸣坳村3号\n楼，今年村里的拆迁补\n偿至今未到位，ABC\nCo. 称 将 处理", ["拆迁补偿"])
+    assert marked == ["我家在石碣镇鹿鸣坳村3号楼，今年村里的【拆迁补偿】至今未到位，ABC Co. 称将处理"]
+
+
+def test_a_title_or_salutation_line_stays_apart_from_the_next():
+    text = ("关于拆迁补偿的反映\n县人大常委会信访室：\n我家在石碣镇鹿鸣坳村3号楼，今年村里的拆迁补\n"
+            "偿至今未到位，多次找镇政府都没有结果，恳请督促\n落实。")
+    marked = snippets(text, ["拆迁补偿"], context=60)
+    assert marked[0].startswith("关于【拆迁补偿】的反映 县人大常委会信访室： 我家在")
+    assert "村里的【拆迁补偿】至今未到位" in marked[0] and "恳请督促落实。" in marked[0]
 
 
 def test_the_same_words_are_not_shown_twice():
