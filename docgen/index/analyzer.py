@@ -14,7 +14,8 @@ Every non-whitespace character is a token at consecutive positions; a query of n
 
 * 1 character: the unigram term;
 * 2 characters: the bigram term;
-* 3 or more: a phrase of overlapping bigrams (Whoosh) or of unigrams (tantivy),
+* 3 or more: bigrams that cover it at their offsets (Whoosh; long digit strings also by a
+  suffix field) or a phrase of unigrams (tantivy),
 
 so any substring — ``王``, ``6栋`` (also inside ``16栋``), ``A区12栋``, an ID number — is found
 exactly, with no false positives and no misses.
@@ -76,8 +77,8 @@ def unigrams(text: str) -> list[str]:
 def ngram_tokens(text: str, start_pos: int = 0) -> Iterator[tuple[str, int]]:
     """(term, position) pairs: each character and the bigram starting at it share a position.
 
-    Used by the Whoosh engine; a phrase of overlapping bigrams at consecutive positions is an
-    exact substring match.
+    Used by the Whoosh engine; bigrams at the right relative positions that cover every
+    character of a query are an exact substring match.
     """
     chars = compact(text)
     last = len(chars) - 1

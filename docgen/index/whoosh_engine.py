@@ -1,10 +1,14 @@
 """The Whoosh engine (Whoosh 2.7.4, pure Python): runs on any machine Python runs on.
 
 Text fields hold each character and each overlapping bigram, the two sharing a position (see
-``analyzer.ngram_tokens``). A 1- or 2-character query is one term lookup; a longer one is a
-phrase of overlapping bigrams — exact, and with half as many position lists to intersect as a
-phrase of single characters. ``CharNgramPositions`` builds the postings straight from the
+``analyzer.ngram_tokens``). A 1- or 2-character query is one term lookup; a longer one is an
+``ExactSubstring``: the non-overlapping bigrams that cover it, intersected rarest first, with
+positions compared only for the candidates. Digit strings of 11–40 characters (ID numbers and
+phones typed as text) are one prefix lookup in ``nums``, the suffixes of every long digit run.
+Plain queries (text only, ranked) are evaluated in bulk by ``_run_plain``; everything else goes
+through Whoosh's query objects. ``CharNgramPositions`` builds the postings straight from the
 string instead of going through Whoosh's token objects, which roughly halves indexing time.
+Figures and what each step gained: ``benchmarks/README.md``, section 检索.
 """
 
 from __future__ import annotations
