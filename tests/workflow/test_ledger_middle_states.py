@@ -3,6 +3,8 @@ behind it, so show/replay report the status the ledger says."""
 
 from __future__ import annotations
 
+import json
+
 from openpyxl import Workbook
 
 HEADERS = ["编号", "收到日期", "姓名", "住址", "反映内容", "状态", "交办日期", "承办单位", "办理结果"]
@@ -78,6 +80,8 @@ def test_forward_unit_header_and_reimport(docgen, tmp_path):
 
 def test_route_date_before_receipt_is_a_row_error(docgen, tmp_path):
     rows = [["E-1", "2024-03-01", "张三", "示例县", "x", "已交办", "2024-02-01", "某镇", None]]
-    out = docgen.json("ledger", "import", write(tmp_path / "bad.xlsx", rows))
+    result = docgen("ledger", "import", write(tmp_path / "bad.xlsx", rows), "--json")
+    assert result.exit_code == 1       # a row left out is a problem with the data
+    out = json.loads(result.stdout)
     assert out["cases"] == [] and out["errors"][0]["row"] == 2
     assert "早于收到日期" in out["errors"][0]["message"]
