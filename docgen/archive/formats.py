@@ -10,6 +10,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen.pdfium_lock import PDFIUM_LOCK
+
 # Formats DA/T 70 accepts for long-term keeping, plus the plain text/JSON docgen itself writes
 # (metadata, letters received as .txt).
 ALLOWED = ("pdf", "ofd", "docx", "jpeg", "tiff", "png", "xml", "json", "text")
@@ -139,18 +141,19 @@ def pdf_info(path: Path) -> PdfInfo:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    try:
-        doc = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        msg = str(exc)
-        if "password" in msg.lower():
-            return PdfInfo(None, True, "需要密码")
-        return PdfInfo(None, False, msg)
-    try:
-        encrypted = raw.FPDF_GetSecurityHandlerRevision(doc.raw) != -1
-        return PdfInfo(len(doc), encrypted)
-    finally:
-        doc.close()
+    with PDFIUM_LOCK:
+        try:
+            doc = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            msg = str(exc)
+            if "password" in msg.lower():
+                return PdfInfo(None, True, "需要密码")
+            return PdfInfo(None, False, msg)
+        try:
+            encrypted = raw.FPDF_GetSecurityHandlerRevision(doc.raw) != -1
+            return PdfInfo(len(doc), encrypted)
+        finally:
+            doc.close()
 
 
 _DOCX_PAGES = re.compile(rb"<Pages>(\d+)</Pages>")

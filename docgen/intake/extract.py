@@ -24,6 +24,7 @@ from PIL import Image, ImageOps, ImageSequence
 
 from docgen.errors import DocgenError
 from docgen.intake.ocr import clean_text, ocr_image
+from docgen.pdfium_lock import PDFIUM_LOCK
 
 # Largest image we decode, in pixels. An A4 page at 600 dpi is 35 MP and at 1000 dpi 97 MP;
 # anything larger is not a letter scan and decoding it could take gigabytes of memory. We set
@@ -319,6 +320,11 @@ def _render(page, dpi: int) -> Image.Image:
 
 
 def _extract_pdf(data: bytes, name: str) -> Extracted:
+    with PDFIUM_LOCK:   # pdfium is not thread-safe (see docgen.pdfium_lock)
+        return _extract_pdf_locked(data, name)
+
+
+def _extract_pdf_locked(data: bytes, name: str) -> Extracted:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
