@@ -74,6 +74,7 @@ from docgen.letters.style import (
     STYLE_TITLE,
     TITLE_PITCH,
     XIAOBIAOSONG,
+    set_official_defaults,
     set_run_fonts,
 )
 
@@ -184,37 +185,7 @@ TEXT_ALIGN = WD_ALIGN_PARAGRAPH.LEFT
 
 def _new_document():
     doc = Document()
-    # docDefaults: 三号仿宋, Chinese language, no theme fonts
-    styles_el = doc.styles.element
-    rpr_default = styles_el.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for child in list(rpr_default):
-        rpr_default.remove(child)
-    rfonts = OxmlElement("w:rFonts")
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(slot), FANGSONG)
-    rpr_default.append(rfonts)
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:val"), str(CHAR_SPACING_TWIPS))
-    rpr_default.append(spacing)
-    for tag in ("w:sz", "w:szCs"):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), str(SIZE_3 * 2))
-        rpr_default.append(el)
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    lang.set(qn("w:bidi"), "ar-SA")
-    rpr_default.append(lang)
-
-    normal = doc.styles["Normal"]
-    set_run_fonts(normal.element, FANGSONG)
-    normal.font.size = Pt(SIZE_3)
-    pf = normal.paragraph_format
-    pf.space_before = Pt(0)
-    pf.space_after = Pt(0)
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = LINE_PITCH
-    pf.alignment = TEXT_ALIGN
+    set_official_defaults(doc, char_spacing=CHAR_SPACING_TWIPS, align=TEXT_ALIGN)
 
     two_chars = 2 * SIZE_3
     _style(doc, STYLE_ORGAN, font=XIAOBIAOSONG, size=ORGAN_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER,

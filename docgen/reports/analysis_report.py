@@ -42,6 +42,7 @@ from docgen.letters.style import (
     STYLE_SIGNATURE,
     STYLE_TITLE,
     XIAOBIAOSONG,
+    set_official_defaults,
     set_run_fonts,
 )
 from docgen.reports import charts
@@ -243,29 +244,7 @@ class _Report:
 
     def _defaults(self) -> None:
         doc = self.doc
-        rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        for child in list(rpr):
-            rpr.remove(child)
-        rfonts = OxmlElement("w:rFonts")
-        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            rfonts.set(qn(slot), FANGSONG)
-        rpr.append(rfonts)
-        for tag in ("w:sz", "w:szCs"):
-            el = OxmlElement(tag)
-            el.set(qn("w:val"), str(SIZE_3 * 2))
-            rpr.append(el)
-        lang = OxmlElement("w:lang")
-        lang.set(qn("w:val"), "en-US")
-        lang.set(qn("w:eastAsia"), "zh-CN")
-        rpr.append(lang)
-        normal = doc.styles["Normal"]
-        set_run_fonts(normal.element, FANGSONG)
-        normal.font.size = Pt(SIZE_3)
-        pf = normal.paragraph_format
-        pf.space_before = pf.space_after = Pt(0)
-        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        pf.line_spacing = LINE_PITCH
-        pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        set_official_defaults(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         two = 2 * SIZE_3
         self._style(STYLE_TITLE, XIAOBIAOSONG, SIZE_2, WD_ALIGN_PARAGRAPH.CENTER, pitch=Pt(36))
         self._style(STYLE_SUBTITLE, KAITI, SIZE_3, WD_ALIGN_PARAGRAPH.CENTER)
