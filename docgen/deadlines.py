@@ -13,13 +13,13 @@ and provincial variants. A workspace may keep its own file, loaded over the ship
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
+from docgen.fileio import read_toml
 from docgen.holidays import WEEKDAY_NAMES, HolidayCalendar
 from docgen.models import Deadline
 
@@ -294,14 +294,7 @@ def _resolve_steps(name: str, merged: dict[str, dict[str, Any]]) -> dict[str, St
 
 
 def _read_profile_file(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DocgenError(f"期限规则文件 {path} 不是 UTF-8 编码：{exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DocgenError(f"期限规则文件 {path} 格式错误：{exc}") from exc
-    except OSError as exc:
-        raise DocgenError(f"无法读取期限规则文件 {path}：{exc}") from exc
+    raw = read_toml(path, "期限规则文件")
     profiles: dict[str, dict[str, Any]] = {}
     for name, table in raw.items():
         where = f"期限规则文件 {path} 的 [{name}]"

@@ -11,7 +11,11 @@ import os
 import re
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
+from typing import Any
+
+from docgen.errors import DocgenError
 
 _CHUNK = 1 << 20
 
@@ -88,3 +92,16 @@ def safe_filename(name: str, fallback: str = "file") -> str:
         stem, dot, ext = base.rpartition(".")
         base = (stem[:-1] + dot + ext) if dot and len(ext) < 10 and stem else base[:-1]
     return base
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file an office edits (holidays, deadline rules), or a DocgenError that names the
+    file (``what`` says which kind, e.g. 节假日文件) and what is wrong with it."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DocgenError(f"{what} {path} 不是 UTF-8 编码：{exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DocgenError(f"{what} {path} 格式错误：{exc}") from exc
+    except OSError as exc:
+        raise DocgenError(f"无法读取{what} {path}：{exc}") from exc

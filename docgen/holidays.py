@@ -9,13 +9,13 @@ Years the calendar lacks fall back to weekends only, and callers are told (``mis
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
+from docgen.fileio import read_toml
 
 BUILTIN_HOLIDAYS = Path(__file__).parent / "data" / "holidays.toml"
 
@@ -150,14 +150,7 @@ class HolidayCalendar:
 
 def parse_holiday_file(path: Path) -> dict[int, HolidayYear]:
     """Read one holidays TOML file: ``[YEAR]`` tables with ``off`` ranges and ``work`` days."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DocgenError(f"节假日文件 {path} 不是 UTF-8 编码：{exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DocgenError(f"节假日文件 {path} 格式错误：{exc}") from exc
-    except OSError as exc:
-        raise DocgenError(f"无法读取节假日文件 {path}：{exc}") from exc
+    raw = read_toml(path, "节假日文件")
     notices: dict[int, HolidayYear] = {}
     for key, block in raw.items():
         where = f"节假日文件 {path} 的 [{key}]"
