@@ -2,6 +2,12 @@
 
 A reader never sees a half-written file; after a crash only a ``.tmp-*`` file may be left over,
 which the next write of the same target ignores.
+
+Every write, move and delete here first checks the path with ``check_no_symlink``: inside a
+workspace (each one opened registers its root) no command follows a symbolic link, so a link
+planted in ``archive/``, ``files/``, ``index/`` or ``output/`` can never make docgen write or
+delete outside the workspace. Code that deletes or moves inside a workspace uses
+``remove_tree``, ``remove_file`` and ``rename`` from here, never ``shutil``/``os`` directly.
 """
 
 from __future__ import annotations
@@ -19,6 +25,72 @@ from docgen.errors import DocgenError
 
 _CHUNK = 1 << 20
 
+# Workspace roots opened in this process (absolute, symlinks of the root itself resolved).
+_workspace_roots: set[str] = set()
+
+
+def register_workspace_root(root: Path) -> None:
+    """Paths below ``root`` are checked for symlinks before any write, move or delete."""
+    _workspace_roots.add(os.path.abspath(root))
+
+
+def _is_link(path: str) -> bool:
+    isjunction = getattr(os.path, "isjunction", None)   # Windows junctions (Python ≥ 3.12)
+    return os.path.islink(path) or bool(isjunction and isjunction(path))
+
+
+def check_no_symlink(path: Path | str, action: str = "写入") -> None:
+    """Refuse (DocgenError naming the link) a path inside a workspace that passes through a
+    symbolic link or junction below the workspace root. Paths outside every workspace (a
+    ``-o`` target the user chose, temporary folders) are not checked."""
+    target = os.path.abspath(path)
+    for root in _workspace_roots:
+        if not target.startswith(root + os.sep):
+            continue
+        current = root
+        for part in Path(os.path.relpath(target, root)).parts:
+            current = os.path.join(current, part)
+            if _is_link(current):
+                try:
+                    where = os.readlink(current)
+                except OSError:
+                    where = "?"
+                raise DocgenError(
+                    f"{current} 是符号链接（指向 {where}）。为防止写到或删到工作区以外，docgen 拒绝"
+                    f"{action}；请删除该链接（需要放到别处的数据请改在 docgen.toml 中配置）后重试。")
+
+
+def make_dirs(path: Path) -> Path:
+    """``mkdir -p`` inside the workspace, refusing to pass through a symlink."""
+    check_no_symlink(path, "创建文件夹")
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return Path(path)
+
+
+def remove_file(path: Path) -> None:
+    """Delete one file (missing is fine); never through a symlink."""
+    check_no_symlink(path, "删除文件")
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def remove_tree(path: Path, *, ignore_errors: bool = False) -> None:
+    """Delete a folder and everything in it; refuses when the folder or anything on the way to
+    it is a symlink (shutil.rmtree alone would delete a linked folder's contents)."""
+    check_no_symlink(path, "删除文件夹")
+    if not os.path.lexists(path):
+        return
+    shutil.rmtree(path, ignore_errors=ignore_errors)
+
+
+def rename(src: Path, dst: Path) -> None:
+    """``os.rename`` with both ends checked."""
+    check_no_symlink(src, "移动")
+    check_no_symlink(dst, "移动")
+    os.rename(src, dst)
+
 
 def _fsync_dir(directory: Path) -> None:
     try:
@@ -35,6 +107,7 @@ def _fsync_dir(directory: Path) -> None:
 
 def _atomic_replace(path: Path, write) -> Path:
     path = Path(path)
+    check_no_symlink(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.fileio import atomic_copy, safe_filename, sha256_file
+from docgen.date_limits import check_stored
+from docgen.fileio import atomic_copy, remove_file, safe_filename, sha256_file
 from docgen.models import FILE_ORIGINAL, Case, Event, Petitioner, StoredFile, iso
 from docgen.workspace import Workspace
 
@@ -117,6 +118,9 @@ def register_case(ws: Workspace, case: Case, *, original: Path | None = None,
                   detail: str = "", event_data: dict[str, Any] | None = None) -> Registration:
     """Give ``case`` its number and store it with its original file, in one transaction."""
     reg = ws.registry
+    check_stored(case.received_date, "收到日期")
+    check_stored(case.letter_date, "来信日期")
+    check_stored(case.closed_date, "办结日期")
     group_threshold = int(ws.section("visits").get("group_threshold", 5))
     if case.persons >= group_threshold and GROUP_FLAG not in case.flags:
         case.flags.append(GROUP_FLAG)
@@ -145,7 +149,7 @@ def register_case(ws: Workspace, case: Case, *, original: Path | None = None,
                 reg.link(case.id, prior.case_id, "；".join(prior.reasons), kind="repeat")
     except BaseException:
         if written is not None:
-            written.unlink(missing_ok=True)
+            remove_file(written)
         raise
     keep_index_current(ws, case)
     return Registration(case=case, prior_cases=_with_similar(ws, case, priors))

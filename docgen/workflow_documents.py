@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.fileio import safe_filename, sha256_file
+from docgen.fileio import remove_file, safe_filename, sha256_file
 from docgen.models import FILE_DOCUMENT, Case, Deadline, StoredFile
 from docgen.workspace import Workspace
 
@@ -122,7 +122,7 @@ def drop_replaced(ws: Workspace, docs: list[WrittenDocument]) -> None:
     for doc in docs:
         old = doc.replaced_path
         if old:
-            (ws.root / old).unlink(missing_ok=True)
+            remove_file(ws.root / old)
 
 
 def pdf_copies(ws: Workspace, paths: list[Path]) -> list[Path]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
-from docgen.fileio import atomic_write_text
+from docgen.fileio import atomic_write_text, make_dirs, register_workspace_root
 
 CONFIG_NAME = "docgen.toml"
 REGISTRY_NAME = "registry.sqlite"
@@ -88,6 +88,7 @@ class Workspace:
             config.setdefault(section, {})
             for key, value in values.items():
                 config[section].setdefault(key, value)
+        register_workspace_root(root)
         return cls(root=root, config=config)
 
     @classmethod
@@ -103,7 +104,7 @@ class Workspace:
             atomic_write_text(cfg, DEFAULT_CONFIG)
         ws = cls.open(root)
         for d in (ws.archive_dir, ws.index_dir, ws.files_dir, ws.output_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            make_dirs(d)
         _ = ws.registry  # opening it creates the schema
         return ws, created
 

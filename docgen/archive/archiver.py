@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +31,7 @@ from docgen.archive.archive_no import ArchiveCodes, ArchiveNo, RetentionRules, S
 from docgen.archive.catalogue import describe_item, write_catalogues
 from docgen.archive.verify import check_package, log_access
 from docgen.errors import DocgenError
-from docgen.fileio import sha256_file
+from docgen.fileio import check_no_symlink, make_dirs, remove_file, remove_tree, rename, sha256_file
 from docgen.models import STATUS_CLOSED, Case, Event
 from docgen.registration import keep_index_current
 from docgen.workspace import Workspace
@@ -319,12 +318,13 @@ def _reserve(ws: Workspace, codes: ArchiveCodes, rules: RetentionRules, year: in
 def _clean_staging(ws: Workspace) -> None:
     """Half-built packages of a killed run: nothing refers to them, so they go."""
     staging = ws.archive_dir / STAGING
+    check_no_symlink(staging, "清理暂存区")
     if staging.exists():
         for child in staging.iterdir():
-            if child.is_dir():
-                shutil.rmtree(child)
+            if child.is_dir() and not child.is_symlink():
+                remove_tree(child)
             else:
-                child.unlink()
+                remove_file(child)
 
 
 # A group of packages is made durable with one os.sync() instead of an fsync per file and
@@ -370,8 +370,8 @@ def _archive_chunk(ws: Workspace, chunk: list[_Task], today: dt.date,
     parents = set()
     for _task, package, final, recovered in ready:
         if not recovered:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(package.path, final)   # the moment the package becomes visible
+            make_dirs(final.parent)
+            rename(package.path, final)   # the moment the package becomes visible
             package.path = final
             parents.add(final.parent)
     for parent in parents | ({ws.archive_dir / STAGING} if parents else set()):
@@ -406,12 +406,11 @@ def _prepare(ws: Workspace, task: _Task, events: list[Event], files: list,
             return task, _package_from_disk(final), final, True
         # A damaged or foreign folder under our number: keep it aside, never delete it.
         aside = ws.archive_dir / f"{STAGING}-damaged" / f"{no}-{int(time.time())}"
-        aside.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(final, aside)
+        make_dirs(aside.parent)
+        rename(final, aside)
     staging = ws.archive_dir / STAGING / str(no)
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.parent.mkdir(parents=True, exist_ok=True)
+    remove_tree(staging)
+    make_dirs(staging.parent)
     try:
         package = bagmod.build_package(
             staging, ws_root=ws.root, case=case, events=events, files=files,
@@ -420,7 +419,7 @@ def _prepare(ws: Workspace, task: _Task, events: list[Event], files: list,
             office=ws.section("office").get("name", ""),
             pdf_copies=bool(ws.section("archive").get("pdf_copies", False)), sync=False)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging, ignore_errors=True)
         raise
     return task, package, final, False
 

@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from docgen import __version__
 from docgen.archive import formats
 from docgen.archive.archive_no import RETENTION_NAMES, ArchiveNo
 from docgen.errors import DocgenError
-from docgen.fileio import safe_filename
+from docgen.fileio import remove_tree, safe_filename
 from docgen.models import FILE_ATTACHMENT, FILE_DOCUMENT, FILE_ORIGINAL, Case, Event, StoredFile
 
 METADATA_NAME = "metadata.json"
@@ -279,7 +278,7 @@ def _pdf_copies(convert, dest: Path, docs: list[PackageFile], count: int, sync: 
     try:
         pdfs = convert([dest / d.path for d in docs], tmp)
     except Exception:  # noqa: BLE001 - LibreOffice failing must not stop the archive
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp, ignore_errors=True)
         return []
     folder = dest / "data" / "文书PDF"
     folder.mkdir(exist_ok=True)
@@ -292,7 +291,7 @@ def _pdf_copies(convert, dest: Path, docs: list[PackageFile], count: int, sync: 
                                role=FILE_DOCUMENT, kind=f"{doc.kind} PDF 副本", sha256=digest, size=size,
                                pages=formats.page_count(target, name), media_type="application/pdf",
                                derived_from=doc.path))
-    shutil.rmtree(tmp, ignore_errors=True)
+    remove_tree(tmp, ignore_errors=True)
     return out
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import shutil
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from docgen.errors import DocgenError
+from docgen.fileio import make_dirs, remove_file, remove_tree, rename
 from docgen.index.base import SCHEMA_VERSION, IndexDamaged, SearchEngine, SearchFilters, SearchResult
 from docgen.index.document import IndexDocument, from_case
 
@@ -185,8 +185,7 @@ def rebuild(index_dir: Path, docs: Iterable[IndexDocument], engine: str = "auto"
             progress: Callable[[int], None] | None = None) -> SearchIndex:
     """Build a fresh index from ``docs`` and swap it in; ``progress(n)`` as documents go in."""
     name = resolve_engine(engine)
-    index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    index_dir = make_dirs(Path(index_dir))
     started = time.time()
     with FileLock(str(index_dir / ".write.lock")).acquire(timeout=REBUILD_LOCK_TIMEOUT,
                                                           poll_interval=0.1):
@@ -197,16 +196,16 @@ def rebuild(index_dir: Path, docs: Iterable[IndexDocument], engine: str = "auto"
         count = engine.count()
         engine.close()
         final, old = index_dir / name, index_dir / f"{name}.old"
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old, ignore_errors=True)
         if final.exists():
-            final.rename(old)
-        fresh.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
+            rename(final, old)
+        rename(fresh, final)
+        remove_tree(old, ignore_errors=True)
         _write_meta(index_dir, name, count)
         stale = index_dir / f"{name}.stale"
         # A change marked stale after this rebuild began may be missing from it: keep the mark.
         if stale.exists() and stale.stat().st_mtime < started:
-            stale.unlink()
+            remove_file(stale)
     return SearchIndex(index_dir, name, cls(final))
 
 

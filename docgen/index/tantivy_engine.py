@@ -14,12 +14,12 @@ and more-like-this cheaply.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
 
+from docgen.fileio import check_no_symlink, remove_tree
 from docgen.index.analyzer import compact, normalize
 from docgen.index.base import IndexDamaged, SearchEngine, SearchFilters, doc_from_json, doc_to_json
 from docgen.index.document import IndexDocument
@@ -57,11 +57,11 @@ class TantivyEngine(SearchEngine):
 
     def __init__(self, path: Path, create: bool = False):
         super().__init__(path)
+        check_no_symlink(self.path, "写入检索索引")
         self.schema = _schema()
         try:
             if create:
-                if self.path.exists():
-                    shutil.rmtree(self.path)
+                remove_tree(self.path)
                 self.path.mkdir(parents=True)
             elif not (self.path / "meta.json").exists():
                 raise IndexDamaged("meta.json missing")

@@ -17,7 +17,6 @@ import heapq
 import os
 import pickle
 import re
-import shutil
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,6 +30,7 @@ from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE, pack_uint
 
+from docgen.fileio import check_no_symlink, remove_tree
 from docgen.index.analyzer import FIELD_GAP, compact, ngram_tokens
 from docgen.index.base import IndexDamaged, SearchEngine, SearchFilters, doc_from_json, doc_to_json
 from docgen.index.document import IndexDocument
@@ -370,10 +370,10 @@ class WhooshEngine(SearchEngine):
 
     def __init__(self, path: Path, create: bool = False):
         super().__init__(path)
+        check_no_symlink(self.path, "写入检索索引")
         try:
             if create:
-                if self.path.exists():
-                    shutil.rmtree(self.path)
+                remove_tree(self.path)
                 self.path.mkdir(parents=True)
                 self.ix = index.create_in(str(self.path), _schema(), indexname=INDEX_NAME)
             else:
