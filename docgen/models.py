@@ -133,6 +133,7 @@ class Case:
     status: str = STATUS_REGISTERED
     letter_date: dt.date | None = None
     target: str | None = None          # 被反映对象
+    township: str | None = None        # 乡镇（街道）the matter belongs to (statistics by place)
     request: str | None = None         # 诉求
     category: str | None = None        # by content (城乡建设, ...)
     nature: str | None = None          # 建议意见 / 检举控告 / 申诉求决
@@ -167,6 +168,7 @@ class Case:
             "letter_date": iso(self.letter_date),
             "petitioner": self.petitioner.to_json(),
             "target": self.target,
+            "township": self.township,
             "request": self.request,
             "category": self.category,
             "nature": self.nature,

@@ -7,6 +7,7 @@ registering at the same moment queue for the write lock and never share a number
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import re
 import sqlite3
@@ -18,7 +19,17 @@ from typing import Any
 from docgen.errors import DocgenError
 from docgen.models import Case, Event, Petitioner, StoredFile, iso, parse_iso
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Tables of other concerns live with their code: each of these modules, when present, has a
+# ``SCHEMA`` string (CREATE TABLE IF NOT EXISTS ...) that opening the registry runs.
+SCHEMA_MODULES = ("docgen.case_state", "docgen.index.journal", "docgen.users", "docgen.audit")
+
+# Columns added after the first release: (table, column, declaration). Opening an older
+# registry adds them, so a restored backup or an old workspace keeps working.
+ADDED_COLUMNS = (
+    ("cases", "township", "TEXT"),
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,6 +48,7 @@ CREATE TABLE IF NOT EXISTS cases (
     phone TEXT,
     address TEXT,
     target TEXT,
+    township TEXT,
     request TEXT,
     category TEXT,
     nature TEXT,
@@ -95,7 +107,7 @@ CREATE TABLE IF NOT EXISTS links (
 
 _CASE_COLUMNS = (
     "case_no", "year", "channel", "status", "received_date", "letter_date", "name", "id_number",
-    "id_valid", "phone", "address", "target", "request", "category", "nature", "legal", "summary",
+    "id_valid", "phone", "address", "target", "township", "request", "category", "nature", "legal", "summary",
     "text", "persons", "cosigners", "flags", "external_no", "archive_no", "closed_date", "result",
     "satisfaction", "extra",
 )
@@ -128,13 +140,35 @@ class Registry:
             self.conn.execute("PRAGMA busy_timeout=60000")
             self._depth = 0
             with self.transaction():
-                for stmt in SCHEMA.split(";"):
-                    if stmt.strip():
-                        self.conn.execute(stmt)
-                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                                  (str(SCHEMA_VERSION),))
+                self._create_schema()
         except sqlite3.DatabaseError as exc:
             raise DocgenError(f"登记库 {self.path} 无法打开或已损坏：{exc}") from None
+
+    def _create_schema(self) -> None:
+        def run(script: str) -> None:
+            for stmt in script.split(";"):
+                if stmt.strip():
+                    self.conn.execute(stmt)
+
+        # Old registries first get the columns that the indexes below may refer to.
+        for table, column, decl in ADDED_COLUMNS:
+            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
+                                 (table,)).fetchone():
+                have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+        run(SCHEMA)
+        for name in SCHEMA_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            run(module.SCHEMA)
+        self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE "
+                          "SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+                          (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self.conn.close()
@@ -186,7 +220,7 @@ class Registry:
             case.case_no, case.received_date.year, case.channel, case.status,
             iso(case.received_date), iso(case.letter_date), p.name, p.id_number,
             None if p.id_valid is None else int(p.id_valid), p.phone, p.address, case.target,
-            case.request, case.category, case.nature, int(case.legal), case.summary, case.text,
+            case.township, case.request, case.category, case.nature, int(case.legal), case.summary, case.text,
             case.persons, json.dumps(case.cosigners, ensure_ascii=False),
             json.dumps(case.flags, ensure_ascii=False), case.external_no, case.archive_no,
             iso(case.closed_date), case.result, case.satisfaction,
@@ -201,7 +235,7 @@ class Registry:
             petitioner=Petitioner(name=row["name"], id_number=row["id_number"],
                                   id_valid=_bool(row["id_valid"]), phone=row["phone"],
                                   address=row["address"]),
-            target=row["target"], request=row["request"], category=row["category"],
+            target=row["target"], township=row["township"], request=row["request"], category=row["category"],
             nature=row["nature"], legal=bool(row["legal"]), summary=row["summary"],
             text=row["text"], persons=row["persons"], cosigners=json.loads(row["cosigners"]),
             flags=json.loads(row["flags"]), external_no=row["external_no"],

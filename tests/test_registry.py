@@ -60,3 +60,32 @@ def test_events_as_of_a_day_ignore_later_ones(tmp_path):
     for day in (1, 10, 20):
         reg.add_event(Event(case_id=case.id, kind="测试", date=dt.date(2026, 3, day)))
     assert len(reg.events(case.id, as_of=dt.date(2026, 3, 10))) == 2
+
+
+def test_an_older_registry_gets_the_added_columns(tmp_path):
+    import sqlite3
+
+    from docgen.registry import Registry
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE cases (id INTEGER PRIMARY KEY, case_no TEXT NOT NULL UNIQUE, "
+                 "year INTEGER NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, "
+                 "received_date TEXT NOT NULL, letter_date TEXT, name TEXT, id_number TEXT, "
+                 "id_valid INTEGER, phone TEXT, address TEXT, target TEXT, request TEXT, category TEXT, "
+                 "nature TEXT, legal INTEGER NOT NULL DEFAULT 0, summary TEXT, text TEXT NOT NULL "
+                 "DEFAULT '', persons INTEGER NOT NULL DEFAULT 1, cosigners TEXT NOT NULL DEFAULT '[]', "
+                 "flags TEXT NOT NULL DEFAULT '[]', external_no TEXT, archive_no TEXT UNIQUE, "
+                 "closed_date TEXT, result TEXT, satisfaction TEXT, extra TEXT NOT NULL DEFAULT '{}', "
+                 "created_at TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL DEFAULT '')")
+    conn.execute("INSERT INTO cases(case_no, year, channel, status, received_date) "
+                 "VALUES ('2020-0001', 2020, '来信', '已登记', '2020-01-02')")
+    conn.commit()
+    conn.close()
+    reg = Registry(path)
+    case = reg.get_case("2020-0001")
+    assert case.township is None
+    case.township = "青山镇"
+    reg.update_case(case)
+    assert reg.get_case("2020-0001").township == "青山镇"
+    assert reg.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
