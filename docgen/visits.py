@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from docgen.date_limits import check_happened
 from docgen.errors import DocgenError
 from docgen.intake.idnumber import check_id
 from docgen.intake.phones import normalize_phone
@@ -122,6 +123,9 @@ def visit_case(form: VisitForm, received: dt.date) -> Case:
 
 def register_visit(ws: Workspace, form: VisitForm, received: dt.date | None = None) -> Registration:
     """Register a visit; a missing category is suggested from the content like for letters."""
+    if received is None and form.received is not None:
+        # a date typed into the form file: the same range as --received (no --allow-future here)
+        check_happened(form.received, "登记表中的来访日期")
     case = visit_case(form, received or form.received or dt.date.today())
     if not case.category:
         from docgen.classify import suggest

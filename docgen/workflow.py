@@ -34,7 +34,9 @@ from typing import Any
 
 from docgen import deadlines as dl
 from docgen.casefile import CaseState
+from docgen.date_limits import check_stored
 from docgen.errors import DocgenError
+from docgen.fileio import remove_file
 from docgen.holidays import HolidayCalendar
 from docgen.models import (
     FILE_ATTACHMENT,
@@ -571,6 +573,7 @@ def _record(ws: Workspace, case_no: str, event: Event,
         with reg.transaction():
             case = reg.get_case(case_no)
             event.case_id = case.id
+            check_stored(event.date, f"{event.kind}日期")
             if event.date < case.received_date and event.kind != EV_REGISTER:
                 raise DocgenError(f"日期 {event.date} 早于案件 {case.case_no} 的收到日期 "
                                   f"{case.received_date}")
@@ -599,7 +602,7 @@ def _record(ws: Workspace, case_no: str, event: Event,
             reg.update_case(case)
     except BaseException:
         for p in step.written if step else ():
-            Path(p).unlink(missing_ok=True)
+            remove_file(Path(p))
         raise
     if step.documents:
         from docgen.workflow_documents import drop_replaced

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from docgen import date_limits
 from docgen.workspace import Workspace
 
 
@@ -31,9 +32,16 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 class DateType(click.ParamType):
-    """``YYYY-MM-DD`` on the command line; anything else is a malformed command line (exit 2)."""
+    """``YYYY-MM-DD`` on the command line; anything else is a malformed command line (exit 2).
+
+    A well-formed date outside the sane range (``docgen.date_limits``) is a problem with the
+    data, exit 1: ``happened`` dates (``--received``, ``--date``) may not lie in the future
+    unless ``--allow-future`` is given; ``view`` dates (``--as-of``, ``--from``) may."""
 
     name = "YYYY-MM-DD"
+
+    def __init__(self, purpose: str = "view"):
+        self.purpose = purpose
 
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
@@ -43,21 +51,52 @@ class DateType(click.ParamType):
         if not _ISO_DAY.fullmatch(text):
             self.fail(f"日期格式应为 YYYY-MM-DD：{value!r}", param, ctx)
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             self.fail(f"日期不存在或格式应为 YYYY-MM-DD：{value!r}", param, ctx)
+        what = f"{param.opts[0]}" if param is not None and param.opts else "日期"
+        if self.purpose == "happened":
+            allow = bool(ctx and ctx.meta.get(_ALLOW_FUTURE))
+            return date_limits.check_happened(day, what, allow_future=allow)
+        return date_limits.check_view(day, what)
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ALLOW_FUTURE = "docgen.allow_future"
 
 
-DATE = DateType()
+DATE = DateType("view")            # a day to look at: --as-of, --from, --to
+HAPPENED = DateType("happened")    # the day something happened: --received, --date
+
+
+def _remember_allow_future(ctx: click.Context, _param, value: bool) -> bool:
+    ctx.meta[_ALLOW_FUTURE] = bool(value)
+    return value
+
+
+def allow_future_option(f):
+    """``--allow-future``: processed before the dates (eager), which read it from ctx.meta."""
+    return click.option("--allow-future", is_flag=True, is_eager=True, expose_value=False,
+                        callback=_remember_allow_future,
+                        help="允许将来的日期（默认拒绝：已发生的事不能是将来的日期）")(f)
+
+
+def happened_option(*names: str, help_text: str, dest: str | None = None):
+    """A date of something that has happened, with ``--allow-future`` beside it."""
+    def decorate(f):
+        args = (*names, dest) if dest else names
+        return allow_future_option(click.option(*args, type=HAPPENED, default=None, help=help_text)(f))
+    return decorate
 
 json_option = click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档（字段名为英文）")
 
 
 def date_option(help_text: str = "事情发生的日期（默认今天）"):
-    return click.option("--date", "on_date", type=DATE, default=None, help=help_text)
+    return happened_option("--date", help_text=help_text, dest="on_date")
+
+
+def received_option(help_text: str = "收到日期（默认今天）"):
+    return happened_option("--received", help_text=help_text)
 
 
 def as_of_option():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.common import DATE, emit_json, json_option, pass_app, progress, say
+from docgen.cli.common import emit_json, json_option, pass_app, progress, received_option, say
 from docgen.errors import DocgenError
 from docgen.models import CHANNELS
 from docgen.registration import Registration
@@ -69,7 +69,7 @@ def parse_cmd(app, file: Path, as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--channel", type=click.Choice(CHANNELS), default="来信", show_default=True,
               help="来源渠道")
-@click.option("--received", type=DATE, default=None, help="收到日期（默认今天）")
+@received_option("收到日期（默认今天）")
 @click.option("--force", is_flag=True, help="同一文件已登记过时仍再次登记")
 @json_option
 @pass_app
@@ -122,7 +122,7 @@ def intake_cmd(app, files: tuple[Path, ...], channel: str, received, force: bool
 @click.option("--request", help="诉求")
 @click.option("--category", help="内容分类")
 @click.option("--form", "form_file", type=click.Path(path_type=Path), help="填好的来访登记表（JSON 或 TOML）")
-@click.option("--received", type=DATE, default=None, help="来访日期（默认今天）")
+@received_option("来访日期（默认今天）")
 @json_option
 @pass_app
 def visit_cmd(app, form_file, received, as_json, **options) -> None:

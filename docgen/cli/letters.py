@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.common import DATE, emit_json, json_option, pass_app, say
+from docgen.cli.common import date_option, emit_json, json_option, pass_app, say
 from docgen.errors import DocgenError
 
 
@@ -35,7 +35,7 @@ def _doc_number(ws, case, kind: str, on: dt.date, explicit: str | None) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="另存一份 .docx 到该文件（文书本身总是保存在案件的 documents/ 中，随案归档）")
 @click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF（有 -o 时放在其旁，否则放在工作区 output/）")
-@click.option("--date", "on_date", type=DATE, default=None, help="成文日期（默认今天）")
+@date_option("成文日期（默认今天）")
 @click.option("--to", "route_to", help="收文单位（默认：该件交办/转送的单位）")
 @click.option("--doc-no", "doc_no", help="指定发文字号（默认按年度、文种自动编号；重新生成时沿用原文号）")
 @click.option("--notice", type=click.Choice(["受理", "不予受理", "转送告知"]), help="告知书类型")
