@@ -5,7 +5,9 @@ Reports, each with its place (``正文第12段``, ``表格1 第3行第2列``, ``
 - Jinja syntax errors and unclosed or mismatched ``{% if %}`` / ``{% for %}`` blocks;
 - tags Word split across runs (docxtpl repairs most, but the result takes the first run's format)
   and tags left incomplete (``{{ name }`` or a lone ``}}``);
-- unknown filters and tests;
+- unknown filters and tests, and globals the sandbox does not provide (``cycler``, ``lipsum``…);
+- access to private or special attributes (``x.__class__``, ``x._y``, ``x['__globals__']``) and
+  method calls: a template shared between offices must not be able to reach Python objects;
 - ``{%p %}`` paragraphs holding other text, which docxtpl would delete with the tag.
 """
 
@@ -158,7 +160,7 @@ def check_template(path: Path | str, kind: str | None = None) -> CheckReport:
         return report
 
     env = jinja_environment()
-    known_globals = set(env.globals) | {"loop", "true", "false", "none", "True", "False", "None"}
+    known_globals = {"loop", "true", "false", "none", "True", "False", "None"}
     stack: list[tuple[str, str, str]] = []      # (keyword, location, tag text)
     local_names: set[str] = set()
     uses: list[tuple[str, str, str]] = []       # (name, location, tag text)
@@ -206,8 +208,20 @@ def check_template(path: Path | str, kind: str | None = None) -> CheckReport:
 
 
 def _collect(ast, location: str, tag: str, uses, local_names, report, env) -> None:
-    for node in ast.find_all((nodes.Name, nodes.Filter, nodes.Test)):
-        if isinstance(node, nodes.Name):
+    for node in ast.find_all((nodes.Name, nodes.Filter, nodes.Test, nodes.Getattr, nodes.Getitem,
+                              nodes.Call)):
+        if isinstance(node, nodes.Getattr | nodes.Getitem):
+            attr = node.attr if isinstance(node, nodes.Getattr) else (
+                node.arg.value if isinstance(node.arg, nodes.Const) else None)
+            if isinstance(attr, str) and attr.startswith("_"):
+                report.problems.append(Problem("error", "unsafe_attribute",
+                                               f"访问内部属性 {attr}：模板不得读取程序内部对象（已被拦截）",
+                                               location, tag))
+        elif isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
+            report.problems.append(Problem("error", "unsafe_call",
+                                           f"调用方法 {node.node.attr}()：模板中只能使用变量、过滤器和判断",
+                                           location, tag))
+        elif isinstance(node, nodes.Name):
             if node.ctx == "load":
                 uses.append((node.name, location, tag))
             else:

@@ -2,6 +2,9 @@
 
 Autoescaping is on, so ``<``, ``&`` and ``"`` in a letter come out as written, and template syntax
 in user text (``{{ }}``, ``{% %}``) is data, never code: Jinja does not evaluate variable values.
+The template itself is not trusted either: offices pass edited templates around by e-mail and USB
+stick, so it is rendered in Jinja's immutable sandbox with no globals (no ``cycler``, ``lipsum``,
+``range``…): ``{{ cycler.__init__.__globals__.os.popen('id') }}`` is refused, not run.
 After rendering, every run gets an East Asian font (Word otherwise shows Chinese text in the
 theme font when an office's edited template lost it), and a long organ name is shrunk to fit.
 """
@@ -16,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from docgen.errors import DocgenError
 from docgen.fileio import atomic_write_bytes
@@ -42,7 +46,7 @@ def _template_bytes(path: Path) -> bytes:
     return data
 
 
-class _CachingEnvironment(Environment):
+class _CachingEnvironment(ImmutableSandboxedEnvironment):
     """Compiles each distinct template source once.
 
     docxtpl hands Jinja the whole XML of every part (body, headers, footers, properties) on every
@@ -66,10 +70,12 @@ class _CachingEnvironment(Environment):
 
 
 _ENV = _CachingEnvironment(autoescape=True)
+_ENV.globals.clear()   # a template sees the letter's variables and nothing else
 
 
 def jinja_environment() -> Environment:
-    """The Jinja environment used for rendering and for checking templates (autoescaping on)."""
+    """The Jinja environment used for rendering and for checking templates: sandboxed, no
+    globals, autoescaping on."""
     return _ENV
 
 
@@ -79,6 +85,9 @@ def render_bytes(template: Path | str, context: dict[str, Any]) -> bytes:
     try:
         tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
         tpl.render(context, jinja_env=jinja_environment(), autoescape=True)
+    except SecurityError as exc:
+        raise DocgenError(f"模板 {path.name} 含有不安全的内容，已拒绝使用：{exc}"
+                          "（可用 docgen templates check 查看位置）") from exc
     except TemplateError as exc:
         raise DocgenError(f"模板 {path.name} 有错误：{exc}（可用 docgen templates check 检查）") from exc
     except Exception as exc:  # a .docx Word cannot have written (not a zip, no document.xml)
