@@ -24,6 +24,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from docgen.letters.kinds import ALL_VARIABLES, KINDS, get_kind
 from docgen.letters.render import jinja_environment
+from docgen.letters.sandbox import JINJA_GLOBALS, unsafe_nodes
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _DOCXTPL_PREFIX = re.compile(r"^(p|tr|tc|r)\s+")
@@ -131,6 +132,49 @@ def iter_paragraphs(doc) -> Iterator[_Para]:
                 if len(doc.sections) > 1:
                     label = f"第{s_idx}节{label}"
                 yield from _walk_container(part.element, label, [0, 0])
+    # docxtpl renders footnotes and these document properties too
+    for part in doc.part.package.iter_parts():
+        if part.content_type == _FOOTNOTES:
+            counter = [0, 0]
+            for note in part.element.findall(qn("w:footnote")):
+                yield from _walk_container(note, "脚注", counter)
+    props = doc.core_properties
+    for attr, label in _PROPERTIES.items():
+        value = getattr(props, attr) or ""
+        if value:
+            yield _Para(f"文档属性（{label}）", [value])
+
+
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_PROPERTIES = {"title": "标题", "subject": "主题", "author": "作者", "comments": "备注",
+               "identifier": "标识", "language": "语言"}
+_RENDERED_PARTS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "正文",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml": "页眉",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml": "页脚",
+    _FOOTNOTES: "脚注",
+}
+_TEXT_ELEMENT = re.compile(r"<w:t(?:\s[^>]*)?>.*?</w:t>|<w:t\s*/>", re.S)
+_HIDDEN_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\{%|\{#", re.S)
+
+
+def _hidden_tags(doc) -> Iterator[tuple[str, str]]:
+    """(part label, tag) of template tags outside the text Word shows: in field codes,
+    attributes, deleted text or other markup. docxtpl hands Jinja the whole XML of a part, so
+    such a tag runs although the clerk checking the template in Word never sees it."""
+    from lxml import etree
+
+    for part in doc.part.package.iter_parts():
+        label = _RENDERED_PARTS.get(part.content_type)
+        if label is None:
+            continue
+        xml = etree.tostring(part._element, encoding="unicode")
+        for m in _HIDDEN_TAG.finditer(_TEXT_ELEMENT.sub("", xml)):
+            yield label, m.group(0)
+
+
+# Word's AutoFormat turns typed quotes into curly ones; docxtpl turns them back inside tags.
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
 def _inner(tag: str) -> str:
@@ -139,7 +183,7 @@ def _inner(tag: str) -> str:
         body = body[1:]
     if body.endswith("-"):
         body = body[:-1]
-    return _DOCXTPL_PREFIX.sub("", body.strip()).strip()
+    return _DOCXTPL_PREFIX.sub("", body.strip()).strip().translate(_QUOTES)
 
 
 def check_template(path: Path | str, kind: str | None = None) -> CheckReport:
@@ -195,6 +239,13 @@ def check_template(path: Path | str, kind: str | None = None) -> CheckReport:
                     para.location, text.strip()[:60]))
                 break
 
+    for label, tag in _hidden_tags(doc):
+        report.problems.append(Problem(
+            "error", "hidden", "模板标签不在可见文字中（位于域代码、属性或隐藏的标记里），"
+            "在 Word 中看不到，生成文书时却会执行；请删除", f"{label}（不可见位置）", tag[:80]))
+        if tag.startswith("{{") and tag.endswith("}}"):
+            _check_expression(tag, f"{label}（不可见位置）", [], report, env)
+
     for keyword, location, tag in stack:
         report.problems.append(Problem("error", "unclosed", f"{{% {keyword} %}} 块没有结束标签"
                                        f"（缺少 {{% end{keyword} %}}）", location, tag))
@@ -208,35 +259,22 @@ def check_template(path: Path | str, kind: str | None = None) -> CheckReport:
 
 
 def _collect(ast, location: str, tag: str, uses, local_names, report, env) -> None:
-    for node in ast.find_all((nodes.Name, nodes.Filter, nodes.Test, nodes.Getattr, nodes.Getitem,
-                              nodes.Call)):
-        if isinstance(node, nodes.Getattr | nodes.Getitem):
-            attr = node.attr if isinstance(node, nodes.Getattr) else (
-                node.arg.value if isinstance(node.arg, nodes.Const) else None)
-            if isinstance(attr, str) and attr.startswith("_"):
-                report.problems.append(Problem("error", "unsafe_attribute",
-                                               f"访问内部属性 {attr}：模板不得读取程序内部对象（已被拦截）",
-                                               location, tag))
-        elif isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
-            report.problems.append(Problem("error", "unsafe_call",
-                                           f"调用方法 {node.node.attr}()：模板中只能使用变量、过滤器和判断",
-                                           location, tag))
-        elif isinstance(node, nodes.Name):
-            if node.ctx == "load":
-                uses.append((node.name, location, tag))
-            else:
+    for unsafe in unsafe_nodes(ast, frozenset(env.filters)):
+        report.problems.append(Problem("error", unsafe.code, unsafe.message, location, tag))
+    for node in ast.find_all((nodes.Name, nodes.Test)):
+        if isinstance(node, nodes.Name):
+            if node.ctx != "load":
                 local_names.add(node.name)
-        elif isinstance(node, nodes.Filter) and node.name not in env.filters:
-            report.problems.append(Problem("error", "unknown_filter", f"未知的过滤器 {node.name}",
-                                           location, tag))
-        elif isinstance(node, nodes.Test) and node.name not in env.tests:
+            elif node.name not in JINJA_GLOBALS:      # reported above as unknown_global
+                uses.append((node.name, location, tag))
+        elif node.name not in env.tests:
             report.problems.append(Problem("error", "unknown_test", f"未知的判断 {node.name}",
                                            location, tag))
 
 
 def _parse(env, source: str, location: str, tag: str, report) -> object | None:
     try:
-        return env.parse(source)
+        return env.parse_unchecked(source)
     except TemplateSyntaxError as exc:
         report.problems.append(Problem("error", "syntax", f"语法错误：{exc.message}", location, tag))
         return None

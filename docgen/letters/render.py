@@ -3,8 +3,10 @@
 Autoescaping is on, so ``<``, ``&`` and ``"`` in a letter come out as written, and template syntax
 in user text (``{{ }}``, ``{% %}``) is data, never code: Jinja does not evaluate variable values.
 The template itself is not trusted either: offices pass edited templates around by e-mail and USB
-stick, so it is rendered in Jinja's immutable sandbox with no globals (no ``cycler``, ``lipsum``,
-``range``…): ``{{ cycler.__init__.__globals__.os.popen('id') }}`` is refused, not run.
+stick, so it is rendered in the document sandbox of :mod:`docgen.letters.sandbox` (Jinja's
+immutable sandbox, no globals, no attributes but ``loop.*``, a short list of filters, checked on
+the parsed template before any of it runs): ``{{ cycler.__init__.__globals__.os.popen('id') }}``
+is refused, not run.
 After rendering, every run gets an East Asian font (Word otherwise shows Chinese text in the
 theme font when an office's edited template lost it), and a long organ name is shrunk to fit.
 """
@@ -18,11 +20,12 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import Environment, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2 import TemplateError
+from jinja2.sandbox import SecurityError
 
 from docgen.errors import DocgenError
 from docgen.fileio import atomic_write_bytes
+from docgen.letters.sandbox import DocumentEnvironment
 from docgen.letters.style import FANGSONG, ORGAN_SIZE, STYLE_ORGAN, TYPE_AREA_W
 from docgen.letters.templates import find_template
 
@@ -46,36 +49,12 @@ def _template_bytes(path: Path) -> bytes:
     return data
 
 
-class _CachingEnvironment(ImmutableSandboxedEnvironment):
-    """Compiles each distinct template source once.
-
-    docxtpl hands Jinja the whole XML of every part (body, headers, footers, properties) on every
-    render; for a batch of letters from the same template the sources repeat, and compiling them
-    was a third of the rendering time.
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._compiled: dict[str, object] = {}
-
-    def from_string(self, source, globals=None, template_class=None):
-        if globals or template_class or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            if len(self._compiled) > 256:
-                self._compiled.clear()
-            template = self._compiled[source] = super().from_string(source)
-        return template
+_ENV = DocumentEnvironment(autoescape=True)
 
 
-_ENV = _CachingEnvironment(autoescape=True)
-_ENV.globals.clear()   # a template sees the letter's variables and nothing else
-
-
-def jinja_environment() -> Environment:
-    """The Jinja environment used for rendering and for checking templates: sandboxed, no
-    globals, autoescaping on."""
+def jinja_environment() -> DocumentEnvironment:
+    """The Jinja environment used for rendering and for checking templates: the document
+    sandbox of :mod:`docgen.letters.sandbox`, autoescaping on."""
     return _ENV
 
 
