@@ -65,6 +65,14 @@ class CaseView:
     files: list[StoredFile] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def outdated(self) -> list[StoredFile]:
+        """Documents written before a later correction of the case (``docgen edit``) and not
+        rewritten since: they show the old values."""
+        from docgen.editing import outdated_documents
+
+        return outdated_documents(self.files, self.events)
+
     def to_json(self, brief: bool = False) -> dict[str, Any]:
         data = self.case.to_json()
         data.update({
@@ -84,7 +92,9 @@ class CaseView:
             data.pop("text")
             return data
         data["events"] = [e.to_json() for e in self.events]
-        data["files"] = [f.to_json() for f in self.files]
+        outdated = {f.id for f in self.outdated}
+        data["files"] = [{**f.to_json(), "outdated": f.id in outdated} for f in self.files]
+        data["outdated_documents"] = [f.kind for f in self.files if f.id in outdated]
         data["links"] = [{"case_no": link["case_no"], "kind": link["kind"], "reason": link["reason"],
                           "received_date": link["received_date"], "status": link["status"]}
                          for link in self.links]
@@ -136,11 +146,18 @@ class CaseView:
         if self.events:
             lines += ["", "办理经过："]
             for e in self.events:
-                lines.append(f"  {e.date}  {e.kind}  {e.detail}")
+                lines.append(f"  {e.date}  {e.kind}  {e.detail}" + (f"（{e.actor}）" if e.actor else ""))
+        outdated = {f.id for f in self.outdated}
         if self.files:
             lines += ["", "文件："]
             for f in self.files:
-                lines.append(f"  {f.kind or f.role}  {f.name}  sha256:{f.sha256[:16]}…")
+                mark = "  （早于案件更正，内容为更正前的，请用 docgen letter 重新生成）" \
+                    if f.id in outdated else ""
+                lines.append(f"  {f.kind or f.role}  {f.name}  sha256:{f.sha256[:16]}…{mark}")
+        if outdated:
+            kinds = list(dict.fromkeys(f.kind for f in self.files if f.id in outdated))
+            lines += ["", f"注意：{'、'.join(kinds)} 早于案件的更正，仍是更正前的内容，重新生成："]
+            lines += [f"  docgen letter {k} {c.case_no}" for k in kinds]
         if self.links:
             lines += ["", "关联案件："]
             for link in self.links:
@@ -149,14 +166,29 @@ class CaseView:
 
 
 def _events_as_of(reg, case: Case, as_of: dt.date) -> list[Event]:
-    """The case's events up to ``as_of``; when later ones exist, ``case.extra`` (which caches the
-    latest routing for the letters) is turned back to that day as well."""
-    events = reg.events(case.id)
+    """The case's events up to ``as_of``; when later ones exist, the case is turned back to that
+    day as well: ``case.extra`` (which caches the latest routing for the letters) and the fields
+    corrected later (``docgen edit``: undone latest first)."""
+    return case_at(case, reg.events(case.id), as_of)
+
+
+def case_at(case: Case, events: list[Event], as_of: dt.date) -> list[Event]:
+    """``_events_as_of`` for events already read: turns ``case`` back to ``as_of`` in place and
+    returns the events up to that day."""
     upto = [e for e in events if e.date <= as_of]
     if len(upto) < len(events):
+        from docgen.editing import case_as_of, edited_fields
         from docgen.workflow import extra_as_of
 
+        later = [e for e in events if e.date > as_of]
+        case_as_of(case, later)
         case.extra = extra_as_of(case, upto)
+        if "edited" in case.extra:
+            edited = edited_fields(upto)
+            if edited:
+                case.extra["edited"] = edited
+            else:
+                case.extra.pop("edited")
     return upto
 
 

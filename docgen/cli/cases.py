@@ -1,10 +1,10 @@
-"""``docgen show`` and ``docgen list``."""
+"""``docgen show``, ``docgen list`` and ``docgen edit``."""
 
 from __future__ import annotations
 
 import click
 
-from docgen.cli.common import as_of_option, emit_json, json_option, pass_app
+from docgen.cli.common import HAPPENED, as_of_option, date_option, emit_json, json_option, pass_app, say
 from docgen.models import CHANNELS, STATUSES
 
 
@@ -51,6 +51,58 @@ def list_cmd(app, status, year, channel, overdue, due_within, limit, as_of, as_j
     click.echo(f"共 {len(views)} 件", err=True)
 
 
+# option → field of docgen.editing.edit_case (names as in Case.to_json)
+_EDIT_OPTIONS = (
+    ("name", "petitioner.name"), ("id_number", "petitioner.id_number"),
+    ("phone", "petitioner.phone"), ("address", "petitioner.address"),
+    ("persons", "persons"), ("letter_date", "letter_date"), ("target", "target"),
+    ("request", "request"), ("summary", "summary"), ("category", "category"),
+    ("nature", "nature"), ("township", "township"), ("legal", "legal"),
+)
+
+
+@click.command("edit")
+@click.argument("case_no")
+@click.option("--name", help="信访人姓名（给空值 \"\" 表示匿名）")
+@click.option("--id", "id_number", help="身份证号（校验不通过时按原样保存并标记）")
+@click.option("--phone", help="电话")
+@click.option("--address", help="住址")
+@click.option("--cosigner", "cosigners", multiple=True,
+              help="联名人（可多次；给一次空值 \"\" 表示清除联名人）")
+@click.option("--persons", type=click.IntRange(min=1), help="人数（默认至少为信访人加联名人数）")
+@click.option("--letter-date", "letter_date", type=HAPPENED, help="来信日期 YYYY-MM-DD")
+@click.option("--target", help="被反映对象")
+@click.option("--request", help="诉求")
+@click.option("--summary", help="摘要（函件中的主要内容以此为准）")
+@click.option("--category", help="内容分类（如 城乡建设、农村农业）")
+@click.option("--nature", type=click.Choice(["建议意见", "检举控告", "申诉求决"]), help="性质")
+@click.option("--township", help="乡镇（街道）")
+@click.option("--legal/--not-legal", "legal", default=None, help="是否涉法涉诉")
+@click.option("--reason", required=True, help="更正理由（记入办理经过）")
+@click.option("--by", "by", default=None, help="经办人（记入办理经过）")
+@date_option("更正日期（默认今天）")
+@json_option
+@pass_app
+def edit_cmd(app, case_no, cosigners, reason, by, on_date, as_json, **values) -> None:
+    """更正已登记案件的要素；每次更正记入办理经过（原值 → 新值、理由）。
+
+    只改给出的项；更正后检索索引和同一信访人的关联随之更新，更正前写出的文书标为过期，
+    用 docgen letter 重新生成。"""
+    from docgen.editing import edit_case
+
+    changes = {name: values[opt] for opt, name in _EDIT_OPTIONS if values.get(opt) is not None}
+    if cosigners:
+        changes["cosigners"] = [c for c in cosigners if c.strip()]
+    outcome = edit_case(app.ws, case_no, changes, reason=reason, by=by, on=on_date)
+    for w in outcome.warnings:
+        say(f"提示：{w}")
+    if as_json:
+        emit_json(outcome.to_json())
+    else:
+        click.echo(outcome.to_text())
+
+
 def register(group: click.Group) -> None:
     group.add_command(show_cmd)
     group.add_command(list_cmd)
+    group.add_command(edit_cmd)
