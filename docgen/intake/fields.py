@@ -20,11 +20,12 @@ from typing import Any
 
 from docgen.classify import CategoryRules, suggest
 from docgen.intake.dates import cn_number, letter_date
-from docgen.intake.idnumber import IdMatch, find_id_numbers, fold_width
+from docgen.intake.gist import summary_span
+from docgen.intake.idnumber import IdMatch, find_id_numbers
 from docgen.intake.phones import PhoneMatch, find_phones
+from docgen.intake.textclean import CJK, normalise, squeeze
 from docgen.models import Petitioner, iso
 
-SUMMARY_MAX = 60
 REQUEST_MAX = 200
 ADDRESS_MAX = 60
 TARGET_MAX = 40
@@ -97,25 +98,9 @@ class ParsedFields:
 
 # ------------------------------------------------------------------ text clean-up
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff\xa0]")
-_LINE_SEP = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
-_CJK = "\u4e00-\u9fff"
-
-
-def _normalise(text: str) -> str:
-    """Same length as ``text``: half-width forms, control characters → space, ``\\r`` line
-    ends → ``\\n``, so every offset found here is an offset into the original."""
-    t = _CONTROL.sub(" ", fold_width(text))
-    t = _LINE_SEP.sub("\n", t)
-    return t.replace("\r", " ")
-
-
-def _squeeze(s: str) -> str:
-    """Value as a person would write it: no stray spaces between Chinese characters, no
-    line breaks, single spaces elsewhere."""
-    s = re.sub(r"\s+", " ", s).strip()
-    return re.sub(rf"(?<=[{_CJK}，。、（）：；]) (?=[{_CJK}\d，。、（）：；])|(?<=\d) (?=[{_CJK}])"
-                  rf"|(?<=\d[.、．]) (?=[{_CJK}])", "", s)
+_CJK = CJK
+_normalise = normalise
+_squeeze = squeeze
 
 
 def _lab(*words: str) -> str:
@@ -561,73 +546,6 @@ def _find_request(tx: _Text, sentences: list[tuple[int, int]]) -> tuple[int, int
     return best
 
 
-_SALUTATION = re.compile(r"^(尊敬的|敬爱的|各位|亲爱的)|^[^\n,，。]{2,24}[:：]$|^您好|^你好")
-_HEADER_LINE = re.compile(rf"^[ \t]*[{_CJK}]{{2,6}}[ \t]*:")
-_INTRO_CLAUSE = re.compile(r"^(?:[\d〇零一二三四五六七八九]{2,4}年(?:\d{1,2}月)?(?:出)?生|我叫|我名叫|本人叫|本人|我是|我系|系|男|女|现年|今年|\d+岁|[一二三四五六七八九十]+岁|"
-                           r"住|家住|现住|身份证|电话|联系|汉族|生于|出生|原籍|户籍)")
-_TITLE = re.compile(r"^[ \t]*(?:关于.{2,40}|.{2,30}(?:的信|情况反映|举报信|控告信|申诉书|申诉信|求助信|建议书|请求书|反映信))[ \t]*$")
-
-
-CONTENT_LABELS = ("反映内容", "信访内容", "来信内容", "来访内容", "主要内容", "反映问题", "主要问题",
-                  "事由", "内容", "基本情况", "信访事项", "反映事项")
-
-
-def _clip(text: str) -> str:
-    """At most SUMMARY_MAX characters, cut after a whole clause where one ends late enough."""
-    text = text.rstrip("，,;；")
-    if len(text) <= SUMMARY_MAX:
-        return text
-    head = text[: SUMMARY_MAX - 1]
-    cut = max(head.rfind("，"), head.rfind(","), head.rfind("；"))
-    return (head[:cut] if cut >= SUMMARY_MAX // 3 else head) + "…"
-
-
-def _substance(tx: _Text, s: int, e: int) -> int | None:
-    """Start of the substance of sentence ``s:e`` once self-introduction clauses are dropped
-    ("我叫张三，男，62岁，住某某村，……"); None when nothing is left."""
-    clauses = list(re.finditer(r"[^,，;；]+[,，;；]?", tx.t[s:e]))
-    k = 0
-    while k < len(clauses) and _INTRO_CLAUSE.match(clauses[k].group(0).strip()):
-        k += 1
-    if k == len(clauses):
-        return None
-    cs = s + clauses[k].start()
-    return cs if len(re.sub(r"\s", "", tx.t[cs:e])) >= 6 else None
-
-
-def _find_summary(tx: _Text, sentences: list[tuple[int, int]],
-                  closing: int) -> tuple[str, int, int] | None:
-    """A title line near the top, else the first sentence of a 反映内容 field, else the first
-    sentence of the substance before the closing."""
-    pos = 0
-    for ln in tx.t.split("\n")[:6]:
-        st = ln.strip()
-        if st and _TITLE.match(ln) and not re.search(r"[:,，。;；\t]", st) and len(st) <= SUMMARY_MAX:
-            s = pos + ln.find(st[0])
-            return tx.value(s, s + len(st)), s, s + len(st)
-        pos += len(ln) + 1
-    for _label, vs, _ve, _ls in _labelled(tx, CONTENT_LABELS):
-        end = re.search(r"[。！？!?\n]|$", tx.t[vs:]).end() + vs
-        cs = _substance(tx, vs, end)
-        if cs is not None:
-            return _clip(tx.value(cs, end)), cs, end
-    for s, e in sentences:
-        if s >= closing:
-            break
-        sent = tx.t[s:e]
-        first_line = sent.split("\n", 1)[0]
-        compact = re.sub(r"[ \t]", "", sent)
-        if re.search(r"此[ \t]*致|敬[ \t]*礼", sent):
-            break
-        if (_SALUTATION.search(first_line.strip()) or _HEADER_LINE.match(compact) or "\t" in first_line
-                or len(compact) < 8):
-            continue
-        cs = _substance(tx, s, e)
-        if cs is not None:
-            return _clip(tx.value(cs, e)), cs, e
-    return None
-
-
 # ------------------------------------------------------------------ the whole letter
 
 def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedFields:
@@ -694,7 +612,7 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
         out.request = value if len(value) <= REQUEST_MAX else value[: REQUEST_MAX - 1] + "…"
         sources["request"] = tx.source(*req)
 
-    summ = _find_summary(tx, sentences, _signature_region(tx) if len(tx.t) > 200 else len(tx.t))
+    summ = summary_span(text or "", target=out.target)
     if summ:
         out.summary = summ[0]
         sources["summary"] = tx.source(summ[1], summ[2])

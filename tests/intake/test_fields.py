@@ -53,7 +53,7 @@ def test_header_block_letter():
     assert f.letter_date == dt.date(2014, 5, 23)    # the 落款, not 2013年3月5日 of the story
     assert f.target == "某某镇人民政府"
     assert f.request == "恳请县人大常委会督促某某镇人民政府依法给予补偿。"
-    assert f.summary == "关于某某镇人民政府违法强拆我家房屋的情况反映"
+    assert f.summary == "反映某某镇人民政府违法强拆其家房屋，要求督促某某镇人民政府依法给予补偿"
     assert f.category == "城乡建设" and f.nature == "申诉求决" and not f.legal
     assert f.persons == 1 and f.cosigners == []
 
@@ -127,7 +127,7 @@ def test_phone_and_name_in_the_body():
     assert f.petitioner.address == "某某县城关镇解放路18号"
     assert f.target == "某某县人力资源和社会保障局"
     assert f.request == "请领导帮助解决。"
-    assert f.summary.startswith("某某县人力资源和社会保障局至今未给我办理退休手续")
+    assert f.summary.startswith("反映某某县人力资源和社会保障局至今未给其办理退休手续")
 
 
 def test_a_third_partys_phone_is_not_the_petitioners():
@@ -356,10 +356,10 @@ def test_short_id_number_is_kept_and_flagged():
     assert f.id_valid is False and "位数" in f.id_problem
 
 
-def test_summary_is_one_line_of_at_most_60_characters_cut_after_a_clause():
+def test_summary_is_one_sentence_of_whole_clauses_never_cut_at_a_page_line_break():
     text = ("尊敬的人大代表：\n昆山市住房和城乡建设局在丽景新村旁边施工，每天晚上十点以后仍\n在打桩作业，噪声很大，"
             "附近5百多户居民无法正常休息，老人和孩子身\n体都受到了影响。\n")
     f = extract_fields(text)
-    assert f.summary == ("昆山市住房和城乡建设局在丽景新村旁边施工，每天晚上十点以后仍在打桩作业，噪声很大，"
-                         "附近5百多户居民无法正常休息…")
-    assert len(f.summary) <= 60 and "\n" not in f.summary
+    assert f.summary == ("反映昆山市住房和城乡建设局在丽景新村旁边施工，每天晚上十点以后仍在打桩作业，噪声很大，"
+                         "附近5百多户居民无法正常休息，老人和孩子身体都受到了影响")
+    assert len(f.summary) <= 80 and "\n" not in f.summary and "…" not in f.summary
