@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from docgen.casefile import CaseState, state_of
 from docgen.models import STATUS_CLOSED, Case, Deadline, Event, iso
+from docgen.places import township_in_text, township_of
 from docgen.workspace import Workspace
 
 SATISFIED = ("满意", "基本满意")
@@ -110,32 +110,6 @@ class Stats:
 
 def rate(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
-
-
-# --- township -------------------------------------------------------------------------------
-# The township is the first 镇/乡/街道 of the address, named from just after the last county-level
-# (or higher) unit before it: 示例县河口镇新村 → 河口镇, 杭州市西湖区转塘街道 → 转塘街道.
-# 乡 directly followed by 镇 belongs to the name (东乡镇).
-_TOWNSHIP_END = re.compile(r"街道|镇|乡(?!镇)")
-_ADMIN_UNITS = re.compile(r"(?:自治区|自治州|自治县|省|市|州|盟|县|区|旗)")
-
-
-def township_of(address: str | None) -> str | None:
-    """The 镇/乡/街道 an address lies in, or None."""
-    if not address:
-        return None
-    text = re.sub(r"\s+", "", address)
-    m = _TOWNSHIP_END.search(text)
-    if not m:
-        return None
-    head = text[:m.start()]
-    start = 0
-    for unit in _ADMIN_UNITS.finditer(head):
-        start = unit.end()
-    name = head[start:]
-    if not name or len(name) > 8 or re.search(r"[\d\W]", name):
-        return None
-    return name + m.group(0)
 
 
 # --- state of a case ----------------------------------------------------------------------------
@@ -234,7 +208,14 @@ def figures_of(ws: Workspace, case: Case, as_of: dt.date, *, repeat: bool,
         due = due_in_force(close_state.deadlines)
     return CaseFigures(case=case, status=state.status, closed=closed, closed_date=closed_date, due_date=due,
                        satisfaction=state.satisfaction if closed else None, repeat=repeat,
-                       township=township_of(case.petitioner.address))
+                       township=township_for(case))
+
+
+def township_for(case: Case) -> str | None:
+    """The township a case counts under: the one set on the case (intake, edit, ledger), else
+    the one in the petitioner's address, else the one the letter's text names."""
+    return (case.township or township_of(case.petitioner.address)
+            or township_in_text(case.text) or township_in_text(case.summary))
 
 
 def repeat_case_ids(ws: Workspace) -> set[int]:

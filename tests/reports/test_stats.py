@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from docgen.cli.main import cli
-from docgen.reports.stats import township_of
 from tests.fixtures.reports_year import YEAR
 
 
@@ -112,18 +111,6 @@ def test_from_after_to_is_refused(ws):
                                       "--to", "2025-04-01"])
     assert result.exit_code == 1
     assert "起始日" in result.stderr
-
-
-@pytest.mark.parametrize(("address", "township"), [
-    ("示例县河口镇第3村12号", "河口镇"),
-    ("浙江省杭州市西湖区转塘街道象山社区", "转塘街道"),
-    ("示例县东乡镇新村", "东乡镇"),
-    ("某某县桥头乡上村", "桥头乡"),
-    ("示例县人民路8号", None),
-    (None, None),
-])
-def test_township_is_parsed_from_the_address(address, township):
-    assert township_of(address) == township
 
 
 def test_basic_replay_agrees_with_the_workflow(year_ws, monkeypatch):
