@@ -108,7 +108,7 @@ ATTACH_KINDS = (ATTACH_RESULT, "答复意见", "其他")
 FLAG_SUPERVISED = "重点督办"
 FLAGS = ("重复信访", "越级", "集体访", "涉法涉诉", FLAG_SUPERVISED, "积案")
 
-NATURE_ACCUSATION = "检举控告"
+NATURE_ACCUSATION = "检举控告"      # docgen.orgs.NATURE_ACCUSATION
 
 # Deadline kinds as shown (models.Deadline.kind).
 DL_ROUTE = dl.STEP_KINDS["route"]      # 转送交办期限
@@ -672,16 +672,34 @@ def slip_kind(case: Case) -> str:
     return SLIP_KINDS.get(case.channel, SLIP_KINDS["来信"])
 
 
-def _norm_org(name: str | None) -> str:
-    return "".join((name or "").split()).replace("（", "(").replace("）", ")")
-
-
 def accuses(case: Case, org: str) -> bool:
-    """Whether ``org`` is the body a 检举控告 case complains about (PRODUCT §5)."""
-    if case.nature != NATURE_ACCUSATION:
-        return False
-    a, b = _norm_org(case.target), _norm_org(org)
-    return bool(a and b) and (a == b or a in b or b in a)
+    """Whether routing body ``org`` is, lies in or contains a body a 检举控告 case accuses
+    (PRODUCT §5; ``docgen.orgs.routing_conflict`` says which and how)."""
+    from docgen.orgs import routing_conflict
+
+    return routing_conflict(case, org) is not None
+
+
+def _accused_check(s: _Step, event: Event, org: str, what: str, confirm: bool,
+                   warn: Callable[[str], None] | None) -> None:
+    """Refuse to send a 检举控告 case's material to a body it accuses unless ``confirm``; the
+    warning is said once: in the refusal, or (confirmed) to ``warn`` or in the outcome's
+    warnings."""
+    from docgen.orgs import routing_conflict
+
+    conflict = routing_conflict(s.case, org)
+    if conflict is None:
+        return
+    message = conflict.message(s.case, what)
+    if not confirm:
+        raise DocgenError(f"{message}；确需{what}请加 --confirm")
+    event.data.update({"confirmed_accused": True, "accused": conflict.accused.name,
+                       "accused_relation": conflict.relation})
+    event.detail += "（检举控告件，经确认交被反映单位）"
+    if warn is not None:
+        warn(message)
+    else:
+        s.warnings.append(message)
 
 
 def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
@@ -691,8 +709,10 @@ def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
              notify: bool = False) -> Outcome:
     """Route a case to the body in charge (交办 with a deadline, or 转送) and write the letter.
 
-    A 检举控告 case sent to the body it accuses is refused unless ``confirm`` (PRODUCT §5);
-    ``warn`` receives the warning either way. ``letter=False`` records the routing without
+    A 检举控告 case sent to the body it accuses — that body, one inside it or one containing
+    it, by organisation (``docgen.orgs``), not by substring — is refused unless ``confirm``
+    (PRODUCT §5); the refusal carries the warning, and a confirmed routing gives it to ``warn``
+    when given, else in ``Outcome.warnings`` (once either way). ``letter=False`` records the routing without
     writing the 交办函/转送函 (history brought in from a ledger, bulk fixtures). ``notify``
     also writes the 告知书 to the petitioner (转送告知 for a 转送, 受理 for a 交办) unless the
     petitioner is anonymous or has no address; such a routing meets the 告知期限.
@@ -715,16 +735,7 @@ def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
 
     def body(s: _Step) -> None:
         case = s.case
-        if accuses(case, org):
-            message = (f"警告：案件 {case.case_no} 为检举控告件，被反映对象是“{case.target}”，"
-                       f"不应将材料{mode}给被检举控告的单位“{org}”")
-            if warn:
-                warn(message)
-            if not confirm:
-                raise DocgenError(f"{message}；确需{mode}请加 --confirm")
-            event.data["confirmed_accused"] = True
-            event.detail += "（检举控告件，经确认交被反映单位）"
-            s.warnings.append(message)
+        _accused_check(s, event, org, mode, confirm, warn)
         state = replay(s.ws, case, [*s.events, event], event.date)
         due = next((d for d in state.open_deadlines if d.kind == DL_ASSIGN), None) \
             if mode == EV_ASSIGN else None
@@ -834,7 +845,7 @@ def attach(ws: Workspace, case_no: str, paths: list[Path], *, kind: str = "其�
            on: dt.date | None = None, by: str | None = None, note: str | None = None) -> Outcome:
     """Store received material byte-for-byte with its SHA-256; a 办理结果报告 marks the 交办's
     result as received."""
-    from docgen.fileio import atomic_copy, safe_filename, sha256_file
+    from docgen.fileio import copy_to_free_name, safe_filename, sha256_file
 
     if kind not in ATTACH_KINDS:
         raise DocgenError(f"材料类别应为 {'、'.join(ATTACH_KINDS)} 之一（实际为 {kind}）")
@@ -870,9 +881,9 @@ def attach(ws: Workspace, case_no: str, paths: list[Path], *, kind: str = "其�
         digests = []
         for src, text in zip(sources, texts, strict=True):
             name = safe_filename(src.name, "附件")
-            target = _free_path(folder, name, taken, ws.root)
             before = sha256_file(src)
-            atomic_copy(src, target)
+            # a free name, never a file on disk (even one the registry does not know)
+            target = copy_to_free_name(src, folder, name, taken, ws.root)
             s.written.append(target)
             digest = sha256_file(target)
             if digest != before:
@@ -889,19 +900,6 @@ def attach(ws: Workspace, case_no: str, paths: list[Path], *, kind: str = "其�
         event.data["sha256"] = digests
 
     return _record(ws, case_no, event, body)
-
-
-def _free_path(folder: Path, name: str, taken: set[str], root: Path) -> Path:
-    """``folder/name``, or ``name (2)``… when a file of the case already has that name."""
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    candidate = folder / name
-    n = 1
-    while candidate.exists() or candidate.relative_to(root).as_posix() in taken:
-        n += 1
-        candidate = folder / (f"{stem} ({n}).{ext}" if dot else f"{stem} ({n})")
-    return candidate
 
 
 def extend(ws: Workspace, case_no: str, *, days: int, reason: str, on: dt.date | None = None,
@@ -1048,10 +1046,11 @@ def overdue_assignments(ws: Workspace, as_of: dt.date) -> list[tuple[Case, Deadl
 
 
 def remind(ws: Workspace, *, as_of: dt.date | None = None, on: dt.date | None = None,
-           kind: str | None = None, by: str | None = None) -> RemindRun:
+           kind: str | None = None, by: str | None = None, confirm: bool = False) -> RemindRun:
     """Write a 催办函 (督办函 for 重点督办 cases, or as ``kind`` says) for every 交办 overdue at
     ``as_of`` and record a 催办/督办 event dated ``on``. A case already chased that day is skipped,
-    so running it twice writes nothing new."""
+    so running it twice writes nothing new. A 检举控告 case routed to a body it accuses is chased
+    only with ``confirm`` (else it is among ``errors``, with the warning)."""
     if kind not in (None, EV_REMIND, EV_SUPERVISE_LETTER):
         raise DocgenError(f"--kind 应为 催办 或 督办（实际为 {kind}）")
     on = on or dt.date.today()
@@ -1072,7 +1071,8 @@ def remind(ws: Workspace, *, as_of: dt.date | None = None, on: dt.date | None = 
         cites = {"deadline": due, "route_to": to, "route_mode": EV_ASSIGN, "route_date": routed.date,
                  "original_doc_no": routed.data.get("doc_no") or case.extra.get("route_doc_no") or ""}
 
-        def body(s: _Step, event=event, ev_kind=ev_kind, cites=cites) -> None:
+        def body(s: _Step, event=event, ev_kind=ev_kind, cites=cites, to=to) -> None:
+            _accused_check(s, event, to, ev_kind, confirm, None)
             doc = _write_letter(s, f"{ev_kind}函", cites)
             if doc is not None and doc.doc_no:
                 event.data["doc_no"] = doc.doc_no

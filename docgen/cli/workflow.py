@@ -69,7 +69,8 @@ def decide_cmd(app, case_no, proposal, instruction, leader, slip, want_pdf, on_d
               help="交办（限期报告结果）或转送（由承办单位直接答复信访人）")
 @click.option("--days", type=int, default=None, help="交办办理期限天数（默认按期限规则，一般 60 日）")
 @click.option("--contact", help="联系人（写入函件）")
-@click.option("--confirm", is_flag=True, help="检举控告件确需交给被反映单位时确认")
+@click.option("--confirm", is_flag=True,
+              help="检举控告件确需交给被反映单位（或其上级、下属单位）时确认")
 @click.option("--notify", is_flag=True,
               help="同时写告知书给信访人（转送：转送告知；交办：受理告知）；匿名或无地址时不写")
 @pdf_option
@@ -82,8 +83,9 @@ def transfer_cmd(app, case_no, to, mode, days, contact, confirm, notify, want_pd
     """交办或转送案件，设定期限并写出交办函/转送函。"""
     from docgen import workflow
 
+    # no warn=: a refusal says the warning in its error, a confirmed routing in its warnings
     _report(workflow.transfer(app.ws, case_no, to=to, mode=mode, days=days, contact=contact,
-                              confirm=confirm, on=on_date, by=by, warn=say, notify=notify),
+                              confirm=confirm, on=on_date, by=by, notify=notify),
             as_json, app, want_pdf)
 
 
@@ -239,16 +241,20 @@ def flag_cmd(app, case_no, add, remove, on_date, by, as_json) -> None:
 @click.option("--as-of", "as_of", type=DATE, default=None, help="按该日判断超期（默认为 --date）")
 @click.option("--kind", type=click.Choice(["催办", "督办"]), default=None,
               help="函件类型（默认：重点督办件写督办函，其余写催办函）")
+@click.option("--confirm", is_flag=True, help="检举控告件的承办单位即被反映单位（或其上级、下属）时确认照发")
 @pdf_option
 @date_option("催办/督办日期，即函件成文日期（默认今天）")
 @by_option
 @json_option
 @pass_app
-def remind_cmd(app, as_of, kind, want_pdf, on_date, by, as_json) -> None:
+def remind_cmd(app, as_of, kind, confirm, want_pdf, on_date, by, as_json) -> None:
     """为所有超期未报结果的交办件写催办函（重点督办件写督办函）。"""
     from docgen import workflow
 
-    run = workflow.remind(app.ws, as_of=as_of, on=on_date, kind=kind, by=by)
+    run = workflow.remind(app.ws, as_of=as_of, on=on_date, kind=kind, by=by, confirm=confirm)
+    for o in run.outcomes:
+        for w in o.warnings:
+            say(f"提示：{o.case.case_no}：{w}")
     for e in run.errors:
         say(f"错误：{e['case_no']}：{e['message']}")
     pdfs = _pdfs(app, [p for o in run.outcomes for p in o.paths]) if want_pdf else []
