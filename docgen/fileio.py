@@ -3,6 +3,11 @@
 A reader never sees a half-written file; after a crash only a ``.tmp-*`` file may be left over,
 which the next write of the same target ignores.
 
+Two kinds of writes: derived files (documents, the index, exports) are replaced atomically
+(``atomic_write_bytes/_text``, ``atomic_copy``); kept files — an incoming original, received
+material — are only ever created (``copy_new``, ``copy_to_free_name``, ``write_new_bytes``):
+an existing file is never replaced, whatever the registry believes.
+
 Every write, move and delete here first checks the path with ``check_no_symlink``: inside a
 workspace (each one opened registers its root) no command follows a symbolic link, so a link
 planted in ``archive/``, ``files/``, ``index/`` or ``output/`` can never make docgen write or
@@ -12,6 +17,7 @@ delete outside the workspace. Code that deletes or moves inside a workspace uses
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -138,6 +144,120 @@ def atomic_copy(src: Path, dst: Path) -> Path:
     """Copy ``src`` to ``dst`` byte-for-byte, atomically."""
     with open(src, "rb") as fin:
         return _atomic_replace(dst, lambda fh: shutil.copyfileobj(fin, fh, _CHUNK))
+
+
+# --- files that are never replaced --------------------------------------------------------
+#
+# An original letter or received material is kept for decades: no command may replace it,
+# whatever the registry says (a registry restored from an older copy "forgets" files that are
+# still on disk). ``_atomic_replace`` above is right for derived files; kept files go through
+# ``_write_new`` instead, which can only create.
+
+def _link_supported(exc: OSError) -> bool:
+    """False when ``os.link`` failed because the file system has no hard links (FAT, exFAT,
+    some network shares), not because the target exists."""
+    return exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV,
+                             errno.EMLINK, errno.ENOSYS, errno.EACCES, errno.EINVAL)
+
+
+def _write_new(path: Path, write) -> Path:
+    """Create ``path`` with the bytes ``write(fh)`` produces; FileExistsError if it exists.
+
+    Written to a temporary file, fsynced, then hard-linked to ``path``: the link fails when
+    the name is taken (no check-then-write race, even between processes), and a reader never
+    sees half a file. Where the file system has no hard links, the file is created with
+    O_EXCL instead (never replaces either; after a crash a partial file may remain, which is
+    never a registered one because the registry commits after the copy)."""
+    path = Path(path)
+    check_no_symlink(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(path):
+        raise FileExistsError(errno.EEXIST, "文件已存在", str(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if _link_supported(exc):
+                raise
+            _copy_exclusive(tmp, path)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+    _fsync_dir(path.parent)
+    return path
+
+
+def _copy_exclusive(src: str, path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as fin:
+            shutil.copyfileobj(fin, out, _CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        os.unlink(path)
+        raise
+
+
+def write_new_bytes(path: Path, data: bytes) -> Path:
+    """Create ``path`` holding ``data``; FileExistsError if the name is taken (never replaces)."""
+    return _write_new(path, lambda fh: fh.write(data))
+
+
+def copy_new(src: Path, dst: Path) -> Path:
+    """Copy ``src`` byte-for-byte to ``dst``, which must not exist (FileExistsError): the
+    write primitive for originals and attachments."""
+    with open(src, "rb") as fin:
+        return _write_new(dst, lambda fh: shutil.copyfileobj(fin, fh, _CHUNK))
+
+
+def numbered_name(name: str, n: int) -> str:
+    """``来信.pdf`` → ``来信 (2).pdf`` for n = 2 (n = 1: the name itself)."""
+    if n <= 1:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        return f"{name} ({n})"
+    return f"{stem} ({n}).{ext}"
+
+
+def copy_to_free_name(src: Path, folder: Path, name: str, taken: set[str] | None = None,
+                      root: Path | None = None) -> Path:
+    """Copy ``src`` into ``folder`` as ``name``, or ``name (2)``, ``name (3)``… when that name
+    is on disk or in ``taken`` (paths relative to ``root`` that the registry already names).
+    Returns the path written; an existing file is never replaced."""
+    taken = taken or set()
+    for n in range(1, 10_000):
+        candidate = Path(folder) / numbered_name(name, n)
+        if root is not None and candidate.relative_to(root).as_posix() in taken:
+            continue
+        try:
+            return copy_new(src, candidate)
+        except FileExistsError:
+            continue
+    raise DocgenError(f"{folder} 中同名文件过多，无法保存 {name}")
+
+
+def folder_holds_files(folder: Path) -> bool:
+    """True when ``folder`` (or any folder inside it) holds a file or a link: such a folder
+    belongs to something, even if the registry does not know it."""
+    for _dirpath, dirnames, filenames in os.walk(folder):
+        # a ``.tmp-*`` file is a write killed before it finished: never a kept file
+        if any(not f.startswith(".tmp-") for f in filenames):
+            return True
+        # a link to a folder is listed among dirnames and not walked into: it counts as content
+        if any(os.path.islink(os.path.join(_dirpath, d)) for d in dirnames):
+            return True
+    return False
 
 
 def sha256_file(path: Path) -> str:
