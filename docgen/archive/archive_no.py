@@ -7,12 +7,13 @@ digits and continuous within one 年度/期限/机构 (a *series* here).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from docgen.errors import DocgenError
-from docgen.models import Case, Event
+from docgen.models import STATUS_CLOSED, STATUS_FILED, Case, Event
 
 MIDDLE_DOT = "\u00b7"
 _CODE = re.compile(r"^[A-Za-z0-9]{1,16}$")
@@ -22,6 +23,23 @@ _ARCHIVE_NO = re.compile(
     r"-(?P<retention>Y|D\d{1,3})-(?P<org>[A-Za-z0-9]{1,16})-(?P<item>\d{4,})$")
 
 RETENTION_NAMES = {"Y": "永久", "D30": "30年", "D10": "10年"}
+
+# A case is finished — and archived in the year it was finished — when it is closed (办结) or
+# filed for reference (存档备查: the decision ends the matter, nothing is routed or answered).
+ARCHIVABLE_STATUSES = (STATUS_CLOSED, STATUS_FILED)
+EV_CLOSE, EV_FILE = "办结", "存档备查"
+
+
+def finished_on(case: Case, events: list[Event]) -> dt.date | None:
+    """The day a case was finished: its closing date, or for a 存档备查 case the day of that
+    decision (the workflow leaves ``closed_date`` empty for it). None when it is not finished."""
+    if case.status not in ARCHIVABLE_STATUSES:
+        return None
+    if case.closed_date:
+        return case.closed_date
+    kind = EV_CLOSE if case.status == STATUS_CLOSED else EV_FILE
+    dates = [e.date for e in events if e.kind == kind]
+    return max(dates) if dates else None
 
 
 @dataclass(frozen=True, order=True)

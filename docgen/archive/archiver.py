@@ -27,17 +27,28 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from docgen.archive import bag as bagmod
-from docgen.archive.archive_no import ArchiveCodes, ArchiveNo, RetentionRules, Series
+from docgen.archive.archive_no import (
+    ARCHIVABLE_STATUSES,
+    ArchiveCodes,
+    ArchiveNo,
+    RetentionRules,
+    Series,
+    finished_on,
+)
 from docgen.archive.catalogue import describe_item, write_catalogues
+from docgen.archive.formats import expected_kind
+from docgen.archive.pages import DocxRenderer
 from docgen.archive.verify import check_package, log_access
 from docgen.errors import DocgenError
 from docgen.fileio import check_no_symlink, make_dirs, remove_file, remove_tree, rename, sha256_file
-from docgen.models import STATUS_CLOSED, Case, Event
+from docgen.models import Case, Event
 from docgen.registration import keep_index_current
 from docgen.workspace import Workspace
 
 RESERVED_KEY = "archive_reserved"
 STAGING = ".staging"
+PAGE_CACHE = ".page-counts.json"
+_STATUS_IN = "status IN (" + ", ".join("?" for _ in ARCHIVABLE_STATUSES) + ")"
 
 Progress = Callable[[int, int], None]
 
@@ -51,11 +62,12 @@ class ArchivedItem:
     bytes: int
     pages: int
     recovered: bool = False   # the package was already complete from an interrupted run
+    paper: bool = False       # a 纸质 item: metadata only, the 件 itself is on paper
 
     def to_json(self) -> dict[str, Any]:
         return {"case_no": self.case_no, "archive_no": self.archive_no, "path": self.path,
                 "files": self.files, "bytes": self.bytes, "pages": self.pages,
-                "recovered": self.recovered}
+                "paper": self.paper, "recovered": self.recovered}
 
 
 @dataclass
@@ -69,7 +81,8 @@ class PlannedItem:
 
     def to_json(self) -> dict[str, Any]:
         return {"case_no": self.case_no, "archive_no": self.archive_no, "retention": self.retention,
-                "reason": self.reason, "files": self.files, "bytes": self.bytes}
+                "reason": self.reason, "files": self.files, "bytes": self.bytes,
+                "paper": self.files == 0}
 
 
 @dataclass
@@ -90,6 +103,7 @@ class ArchiveResult:
     # packages and catalogues written, as absolute paths like every other writer's ``files``
     # (workspace-relative ones would not resolve from another working directory)
     files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # said once, e.g. pages estimated
     seconds: float = 0.0
 
     @property
@@ -100,7 +114,10 @@ class ArchiveResult:
         out: dict[str, Any] = {"dry_run": self.dry_run,
                                "archived": [a.to_json() for a in self.archived],
                                "files": self.files,
-                               "skipped": [s.to_json() for s in self.skipped]}
+                               "skipped": [s.to_json() for s in self.skipped],
+                               "paper": sum(a.paper for a in self.archived),
+                               "pages": sum(a.pages for a in self.archived),
+                               "notes": self.notes}
         if self.dry_run:
             out["planned"] = [p.to_json() for p in self.planned]
         out["bytes"] = self.bytes
@@ -117,10 +134,8 @@ class _Task:
 
 
 def closed_date_of(case: Case, events: list[Event]) -> dt.date | None:
-    if case.closed_date:
-        return case.closed_date
-    dates = [e.date for e in events if e.kind == "办结"]
-    return max(dates) if dates else None
+    """The day the case was finished (办结, or the 存档备查 decision): its archive year."""
+    return finished_on(case, events)
 
 
 def _rel(ws: Workspace, path: Path) -> str:
@@ -159,6 +174,7 @@ def archive_batch(ws: Workspace, year: int | None = None, dry_run: bool = False,
         lock.acquire(timeout=5)
     except Timeout:
         raise DocgenError("另一个归档进程正在运行，请等它结束后再试") from None
+    renderer = None
     try:
         _clean_staging(ws)
         tasks = _reserve(ws, codes, rules, year, result)
@@ -166,29 +182,48 @@ def archive_batch(ws: Workspace, year: int | None = None, dry_run: bool = False,
         done = 0
         if progress:
             progress(0, total)
+        renderer = _renderer(ws, result)
         per_sync = max(1, int(ws.section("archive").get("sync_every", CHUNK_PACKAGES)))
         for chunk in _chunks(tasks, per_sync):
-            for item in _archive_chunk(ws, chunk, today or dt.date.today(), result):
+            for item in _archive_chunk(ws, chunk, today or dt.date.today(), result, renderer):
                 result.archived.append(item)
                 result.files.append(str(ws.root / item.path))
             done += len(chunk)
             if progress:
                 progress(done, total)
+        if renderer is not None and renderer.failed:
+            result.notes.append(f"LibreOffice 排版失败，.docx 页数按版面估算（{renderer.failed[:200]}）")
         years = sorted({t.archive_no.year for t in tasks} | ({year} if year else set()))
         result.files.extend(str(ws.root / _rel(ws, p))
                             for p in _write_catalogues(ws, years, year is None))
         log_access(ws.archive_dir, "archive", year=year, packages=len(result.archived),
                    problems=len(result.skipped))
     finally:
+        if renderer is not None:
+            renderer.close()
         lock.release()
     result.seconds = time.perf_counter() - started
     return result
 
 
+def _renderer(ws: Workspace, result: ArchiveResult) -> DocxRenderer | None:
+    """LibreOffice for .docx page counts, unless ``[archive] docx_pages = "estimate"`` or it is
+    not installed (then the counts are estimated, and the result says so)."""
+    sec = ws.section("archive")
+    if str(sec.get("docx_pages", "render")).strip() == "estimate":
+        return None
+    if not DocxRenderer.available():
+        result.notes.append("未安装 LibreOffice：.docx 文件的页数按版面估算，目录备注“页数含估算”")
+        return None
+    return DocxRenderer(ws.archive_dir / PAGE_CACHE, keep_pdfs=bool(sec.get("pdf_copies", False)))
+
+
 # --- selecting and reserving -------------------------------------------------------------------
 
 def _unarchived_closed(ws: Workspace) -> list[Case]:
-    return ws.registry.list_cases(status=STATUS_CLOSED, where="archive_no IS NULL")
+    """Finished cases (办结 or 存档备查) without a 档号."""
+    return ws.registry.list_cases(where=f"archive_no IS NULL AND {_STATUS_IN}",
+                                  params=ARCHIVABLE_STATUSES)
 
 
 def _precheck(ws: Workspace, case: Case) -> str | None:
@@ -213,7 +248,7 @@ def _new_candidates(ws: Workspace, rules: RetentionRules, codes: ArchiveCodes, y
         events = ws.registry.events(case.id)
         closed = closed_date_of(case, events)
         if closed is None:
-            result.skipped.append(SkippedCase(case.case_no, "缺少办结日期"))
+            result.skipped.append(SkippedCase(case.case_no, f"缺少{case.status}的日期"))
             continue
         if year and closed.year != year:
             continue
@@ -222,9 +257,10 @@ def _new_candidates(ws: Workspace, rules: RetentionRules, codes: ArchiveCodes, y
             result.skipped.append(SkippedCase(case.case_no, problem))
             continue
         retention, reason = rules.retention_for(case, events)
-        out.append((case, codes.series(closed.year, retention), reason))
-    out.sort(key=lambda t: (t[1], closed_date_of(t[0], []) or dt.date.min, t[0].case_no))
-    return out
+        out.append((closed, case, codes.series(closed.year, retention), reason))
+    # 件号 follow the order the cases were finished in, within each series
+    out.sort(key=lambda t: (t[2], t[0], t[1].case_no))
+    return [(case, series, reason) for _, case, series, reason in out]
 
 
 def _plan(ws: Workspace, codes: ArchiveCodes, rules: RetentionRules, year: int | None,
@@ -270,8 +306,8 @@ def _orphans(ws: Workspace) -> dict[Series, list[tuple[int, Case]]]:
     handed to the next case of the same series so that no gap remains."""
     out: dict[Series, list[tuple[int, Case]]] = {}
     for case in ws.registry.list_cases(
-            where="archive_no IS NULL AND status != ? AND json_extract(extra, '$.archive_reserved') "
-                  "IS NOT NULL", params=(STATUS_CLOSED,)):
+            where=f"archive_no IS NULL AND NOT {_STATUS_IN} AND "
+                  "json_extract(extra, '$.archive_reserved') IS NOT NULL", params=ARCHIVABLE_STATUSES):
         no = ArchiveNo.parse(case.extra[RESERVED_KEY]["archive_no"])
         if not package_dir(ws, no).exists():
             out.setdefault(no.series, []).append((no.item, case))
@@ -289,7 +325,7 @@ def _reserve(ws: Workspace, codes: ArchiveCodes, rules: RetentionRules, year: in
         prepared: set[Series] = set()
         for case, series, reason in new:
             fresh = reg.get_case_by_id(case.id)   # re-read under the write lock
-            if fresh.status != STATUS_CLOSED or fresh.archive_no or RESERVED_KEY in fresh.extra:
+            if fresh.status not in ARCHIVABLE_STATUSES or fresh.archive_no or RESERVED_KEY in fresh.extra:
                 continue
             if series not in prepared:
                 reg.set_sequence_at_least(series.sequence_name, _max_used(ws, series))
@@ -347,17 +383,23 @@ def _chunks(tasks: list[_Task], packages: int = CHUNK_PACKAGES):
         yield chunk
 
 
-def _archive_chunk(ws: Workspace, chunk: list[_Task], today: dt.date,
-                   result: ArchiveResult) -> list[ArchivedItem]:
+def _archive_chunk(ws: Workspace, chunk: list[_Task], today: dt.date, result: ArchiveResult,
+                   renderer: DocxRenderer | None = None) -> list[ArchivedItem]:
     """Build (or recover) each package of the chunk, make them durable, rename them into
     place, then record them all in one registry transaction."""
     reg = ws.registry
     # The registry is read here, in this thread; the builders only touch files.
     inputs = [(task, reg.events(task.case.id), reg.files(task.case.id), reg.links(task.case.id))
               for task in chunk]
+    if renderer is not None:
+        # every .docx of the chunk laid out by one LibreOffice run (starting it costs seconds)
+        renderer.render([(f.sha256, ws.root / f.path) for task, _, files, _ in inputs
+                         if not package_dir(ws, task.archive_no).exists()
+                         for f in files if expected_kind(f.name) == "docx"
+                         or expected_kind(f.path) == "docx"])
     ready: list[tuple[_Task, bagmod.Package, Path, bool]] = []
     with ThreadPoolExecutor(max_workers=_workers()) as pool:
-        futures = [pool.submit(_prepare, ws, *args) for args in inputs]
+        futures = [pool.submit(_prepare, ws, *args, renderer) for args in inputs]
         for (task, *_), future in zip(inputs, futures, strict=True):
             try:
                 ready.append(future.result())
@@ -382,7 +424,7 @@ def _archive_chunk(ws: Workspace, chunk: list[_Task], today: dt.date,
             if _record(ws, task.case, task.archive_no, package, today):
                 items.append(ArchivedItem(task.case.case_no, str(task.archive_no), _rel(ws, final),
                                           len(package.files), package.payload_bytes, package.pages,
-                                          recovered))
+                                          recovered, _is_paper(package.metadata)))
     for item in items:   # archived cases stay findable with their 档号
         keep_index_current(ws, reg.get_case(item.case_no))
     return items
@@ -393,8 +435,13 @@ def _workers() -> int:
     return max(2, min(4, (os.cpu_count() or 1) * 2))
 
 
+def _is_paper(metadata: dict[str, Any]) -> bool:
+    return metadata.get("carrier") == bagmod.CARRIER_PAPER
+
+
 def _prepare(ws: Workspace, task: _Task, events: list[Event], files: list,
-             links: list[dict[str, Any]]) -> tuple[_Task, bagmod.Package, Path, bool]:
+             links: list[dict[str, Any]], renderer: DocxRenderer | None = None,
+             ) -> tuple[_Task, bagmod.Package, Path, bool]:
     """The package of one task: the complete one an interrupted run left in place, or a new one
     in staging. Returns (task, package, final folder, recovered)."""
     case = task.case
@@ -417,7 +464,8 @@ def _prepare(ws: Workspace, task: _Task, events: list[Event], files: list,
             links=links, archive_no=no, retention_reason=task.reason,
             description=describe_item(case, events, files),
             office=ws.section("office").get("name", ""),
-            pdf_copies=bool(ws.section("archive").get("pdf_copies", False)), sync=False)
+            pdf_copies=bool(ws.section("archive").get("pdf_copies", False)), sync=False,
+            renderer=renderer)
     except BaseException:
         remove_tree(staging, ignore_errors=True)
         raise
@@ -453,10 +501,13 @@ def _record(ws: Workspace, case: Case, no: ArchiveNo, package: bagmod.Package, t
             "tagmanifest_sha256": package.tagmanifest_sha256,
             "retention_reason": package.metadata.get("retention_reason", ""),
             "catalogue": package.metadata.get("catalogue", {}),
+            "carrier": package.metadata.get("carrier", bagmod.CARRIER_ELECTRONIC),
         }
         reg.update_case(fresh)
+        what = "纸质件（仅元数据）" if _is_paper(package.metadata) else \
+            f"{len(package.files)} 个文件，{package.pages} 页"
         reg.add_event(Event(case_id=case.id, kind="归档", date=today,
-                            detail=f"归档，档号 {no}，{len(package.files)} 个文件，{package.pages} 页",
+                            detail=f"归档，档号 {no}，{what}",
                             data={"archive_no": str(no), "path": rel,
                                   "manifest_sha256": package.manifest_sha256}))
     return True

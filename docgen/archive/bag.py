@@ -8,6 +8,9 @@ Layout of a package ``archive/<年度>/<档号>/``::
     data/附件/<name>             material received later (result reports, replies, photos)
     data/文书/<name>             documents docgen generated (交办函, 登记处理单, ...)
 
+A 纸质 item (a case with no files, e.g. a row of an old ledger) is a package holding only
+data/metadata.json, with ``carrier: 纸质``: the paper 件 it describes is kept in a box.
+
 The payload is written with the digest computed while copying (one read per file) and checked
 against the digest the registry recorded at intake, so a working file that changed since it
 was registered is never archived silently. Reading uses ``bagit.Bag`` (manifest parsing,
@@ -21,7 +24,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +32,11 @@ import bagit
 
 from docgen import __version__
 from docgen.archive import formats
+from docgen.archive import pages as pagecount
 from docgen.archive.archive_no import RETENTION_NAMES, ArchiveNo
+from docgen.archive.pages import DocxRenderer
 from docgen.errors import DocgenError
-from docgen.fileio import remove_tree, safe_filename
+from docgen.fileio import safe_filename
 from docgen.models import FILE_ATTACHMENT, FILE_DOCUMENT, FILE_ORIGINAL, Case, Event, StoredFile
 
 METADATA_NAME = "metadata.json"
@@ -89,12 +94,14 @@ class PackageFile:
     source_path: str | None = None    # where the working copy is (workspace-relative)
     added_date: str | None = None
     derived_from: str | None = None   # a PDF copy names the .docx it was converted from
+    pages_method: str = ""            # how ``pages`` was found (docgen.archive.pages)
 
     def to_json(self) -> dict[str, Any]:
         return {"order": self.order, "path": self.path, "name": self.name, "role": self.role,
                 "kind": self.kind, "sha256": self.sha256, "size": self.size, "pages": self.pages,
-                "media_type": self.media_type, "source_path": self.source_path,
-                "added_date": self.added_date, "derived_from": self.derived_from}
+                "pages_method": self.pages_method, "media_type": self.media_type,
+                "source_path": self.source_path, "added_date": self.added_date,
+                "derived_from": self.derived_from}
 
 
 @dataclass
@@ -192,32 +199,34 @@ def _one_line(value: Any) -> str:
     return " ".join(str(value if value is not None else "").split())
 
 
-def _pdf_converter():
-    """The letters module's DOCX→PDF conversion (LibreOffice), or None where it is missing."""
-    try:
-        from docgen.letters.pdf import convert_to_pdf, have_libreoffice
-    except ImportError:
-        return None
-    return convert_to_pdf if have_libreoffice() else None
+CARRIER_ELECTRONIC, CARRIER_PAPER = "电子", "纸质"
+PAPER_REMARK = "纸质"
+ESTIMATE_REMARK = "页数含估算"
 
 
 def build_package(dest: Path, *, ws_root: Path, case: Case, events: list[Event],
                   files: list[StoredFile], links: list[dict[str, Any]], archive_no: ArchiveNo,
                   retention_reason: str, description: ItemDescription, office: str = "",
-                  pdf_copies: bool = False, sync: bool = True) -> Package:
+                  pdf_copies: bool = False, sync: bool = True,
+                  renderer: DocxRenderer | None = None) -> Package:
     """Write the bag for one 件 into ``dest`` (a fresh staging folder).
 
     With ``sync`` every file and folder is fsynced; the archiver passes False and makes a whole
     group of packages durable with one ``os.sync()`` before renaming them, which is much faster
     than thousands of fsyncs. Raises SourceFileError when a working file is missing or changed
     since registration.
+
+    A case without files (an old ledger's row: the letter and its handling exist on paper only)
+    becomes a 纸质 item: the package holds its metadata alone, marked ``carrier: 纸质``.
+    ``renderer`` lays .docx files out with LibreOffice for their page count (and keeps the PDFs
+    for ``pdf_copies``); without it, or where it fails, their pages are estimated and the item's
+    备注 says so.
     """
     dest.mkdir(parents=True)
     data = dest / "data"
     data.mkdir()
     names: dict[str, set[str]] = {}
     packed: list[PackageFile] = []
-    convert = _pdf_converter() if pdf_copies else None
 
     for f in order_files(files):
         src = ws_root / f.path
@@ -232,17 +241,28 @@ def build_package(dest: Path, *, ws_root: Path, case: Case, events: list[Event],
             raise SourceFileError(f"案件 {case.case_no} 的文件 {f.path} 与登记时的 SHA-256 不一致"
                                   f"（登记 {f.sha256[:12]}…，现为 {digest[:12]}…），未归档")
         rel = f"data/{folder}/{name}"
+        rendered = renderer.pages(digest, target) \
+            if renderer is not None and formats.expected_kind(name) == "docx" else None
+        count = pagecount.count_pages(target, name, rendered=rendered)
         packed.append(PackageFile(
             order=len(packed) + 1, path=rel, name=f.name, role=f.role, kind=f.kind, sha256=digest,
-            size=size, pages=formats.page_count(target, name), media_type=formats.media_type(name),
-            source_path=f.path, added_date=f.added_date.isoformat() if f.added_date else None))
-    if convert:
-        packed.extend(_pdf_copies(convert, dest, [p for p in packed if p.role == FILE_DOCUMENT
-                                                  and p.path.lower().endswith(".docx")], len(packed), sync))
+            size=size, pages=count.pages, media_type=formats.media_type(name),
+            source_path=f.path, added_date=f.added_date.isoformat() if f.added_date else None,
+            pages_method=count.method))
+    if pdf_copies and renderer is not None:
+        packed.extend(_pdf_copies(renderer, dest, [p for p in packed if p.role == FILE_DOCUMENT
+                                                   and p.path.lower().endswith(".docx")], len(packed), sync))
 
+    carrier = CARRIER_ELECTRONIC if packed else CARRIER_PAPER
+    notes = [n for n in description.remarks.split("；") if n]
+    if carrier == CARRIER_PAPER:
+        notes.insert(0, PAPER_REMARK)
+    if any(p.pages_method == pagecount.ESTIMATE for p in packed):
+        notes.append(ESTIMATE_REMARK)
+    description = replace(description, remarks="；".join(dict.fromkeys(notes)))
     stamp_pages = sum(p.pages for p in packed if p.derived_from is None)
     metadata = _metadata(case, events, links, packed, archive_no, retention_reason, description,
-                         stamp_pages, office)
+                         stamp_pages, office, carrier)
     meta_bytes = (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     meta_digest = _write_new(dest / METADATA_PATH, meta_bytes, sync)
 
@@ -254,7 +274,7 @@ def build_package(dest: Path, *, ws_root: Path, case: Case, events: list[Event],
             f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n").encode(), sync),
         "bag-info.txt": _write_new(dest / "bag-info.txt", _bag_info(
             case, archive_no, description, stamp_pages, payload_bytes, len(entries), office,
-            len(packed)).encode("utf-8"), sync),
+            len(packed), carrier).encode("utf-8"), sync),
         MANIFEST: _write_new(dest / MANIFEST, manifest.encode("utf-8"), sync),
     }
     tagmanifest = "".join(f"{d}  {p}\n" for p, d in sorted(tag_digests.items()))
@@ -269,36 +289,37 @@ def build_package(dest: Path, *, ws_root: Path, case: Case, events: list[Event],
                    tagmanifest_sha256=tag_digest, metadata=metadata)
 
 
-def _pdf_copies(convert, dest: Path, docs: list[PackageFile], count: int, sync: bool) -> list[PackageFile]:
+def _pdf_copies(renderer: DocxRenderer, dest: Path, docs: list[PackageFile], count: int,
+                sync: bool) -> list[PackageFile]:
     """PDF renderings of the generated documents, kept beside them in data/文书PDF (optional,
-    best effort: the .docx files themselves are archived whatever happens here)."""
-    if not docs:
-        return []
-    tmp = dest / ".pdf-tmp"
-    try:
-        pdfs = convert([dest / d.path for d in docs], tmp)
-    except Exception:  # noqa: BLE001 - LibreOffice failing must not stop the archive
-        remove_tree(tmp, ignore_errors=True)
+    best effort: the .docx files themselves are archived whatever happens here). They are the
+    renderings the page count came from."""
+    ready = [(d, renderer.pdfs.get(d.sha256)) for d in docs]
+    ready = [(d, pdf) for d, pdf in ready if pdf is not None and pdf.is_file()]
+    if not ready:
         return []
     folder = dest / "data" / "文书PDF"
     folder.mkdir(exist_ok=True)
+    taken: set[str] = set()
     out = []
-    for doc, pdf in zip(docs, pdfs, strict=True):
-        name = Path(doc.path).stem + ".pdf"
+    for doc, pdf in ready:
+        name = _unique(taken, Path(doc.path).stem + ".pdf")
         target = folder / name
         digest, size = copy_hashing(pdf, target, sync)
+        count_ = pagecount.count_pages(target, name)
         out.append(PackageFile(order=count + len(out) + 1, path=f"data/文书PDF/{name}", name=name,
                                role=FILE_DOCUMENT, kind=f"{doc.kind} PDF 副本", sha256=digest, size=size,
-                               pages=formats.page_count(target, name), media_type="application/pdf",
-                               derived_from=doc.path))
-    remove_tree(tmp, ignore_errors=True)
+                               pages=count_.pages, media_type="application/pdf",
+                               derived_from=doc.path, pages_method=count_.method))
     return out
 
 
 def _metadata(case: Case, events: list[Event], links: list[dict[str, Any]],
               packed: list[PackageFile], archive_no: ArchiveNo, retention_reason: str,
-              description: ItemDescription, pages: int, office: str) -> dict[str, Any]:
+              description: ItemDescription, pages: int, office: str,
+              carrier: str = CARRIER_ELECTRONIC) -> dict[str, Any]:
     s = archive_no.series
+    paper = carrier == CARRIER_PAPER
     stamp = {"fonds": s.fonds, "year": s.year, "item_no": f"{archive_no.item:04d}", "org": s.org,
              "retention": s.retention, "pages": pages}
     return {
@@ -306,10 +327,13 @@ def _metadata(case: Case, events: list[Event], links: list[dict[str, Any]],
         "format_version": FORMAT_VERSION,
         "archive_no": str(archive_no),
         "category_code": s.category,
+        # 纸质: the 件 exists on paper only (e.g. imported from an old ledger); this package
+        # holds its description, and its pages are counted on the paper (归档章 页数 blank)
+        "carrier": carrier,
         "archive_stamp": stamp,
         "归档章": {"全宗号": s.fonds, "年度": s.year, "件号": f"{archive_no.item:04d}",
                  "机构(问题)": s.org, "保管期限": RETENTION_NAMES.get(s.retention, s.retention),
-                 "页数": pages},
+                 "页数": None if paper else pages},
         "retention_reason": retention_reason,
         "catalogue": description.to_json(),
         "office": office,
@@ -325,7 +349,8 @@ def _metadata(case: Case, events: list[Event], links: list[dict[str, Any]],
 
 
 def _bag_info(case: Case, archive_no: ArchiveNo, d: ItemDescription, pages: int,
-              payload_bytes: int, payload_files: int, office: str, item_files: int) -> str:
+              payload_bytes: int, payload_files: int, office: str, item_files: int,
+              carrier: str = CARRIER_ELECTRONIC) -> str:
     s = archive_no.series
     fields = [
         ("Source-Organization", office),
@@ -347,7 +372,8 @@ def _bag_info(case: Case, archive_no: ArchiveNo, d: ItemDescription, pages: int,
         ("保管期限", s.retention),
         ("机构代码", s.org),
         ("件号", f"{archive_no.item:04d}"),
-        ("页数", pages),
+        ("载体", carrier),
+        ("页数", "" if carrier == CARRIER_PAPER else pages),
         ("件内文件数", item_files),
         ("登记号", case.case_no),
         ("来源渠道", case.channel),

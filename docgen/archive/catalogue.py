@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.archive.archive_no import RETENTION_NAMES, ArchiveNo, Series
-from docgen.archive.bag import ItemDescription
+from docgen.archive.archive_no import RETENTION_NAMES, ArchiveNo, Series, finished_on
+from docgen.archive.bag import CARRIER_PAPER, PAPER_REMARK, ItemDescription
+from docgen.archive.title import responsible_of, title_of
 from docgen.fileio import atomic_write_bytes, atomic_write_text
-from docgen.models import FILE_ATTACHMENT, Case, Event, StoredFile
+from docgen.models import FILE_ATTACHMENT, FILE_ORIGINAL, STATUS_FILED, Case, Event, StoredFile
 
 COLUMNS = ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")
 # column widths in mm on landscape A4 (type area 297 - 2 × 20 mm)
@@ -29,35 +30,28 @@ STATE_NAME = ".catalogue-state.json"
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
 
-_CHANNEL_WORD = {"来信": "来信", "来访": "来访", "网上": "网上来信", "来电": "来电",
-                 "代表转交": "代表转交来信", "领导批转": "领导批转来信", "上级交办": "上级交办信访事项"}
-
-
 def describe_item(case: Case, events: list[Event], files: list[StoredFile] | None = None) -> ItemDescription:
-    """题名, 责任者, 日期, 文号 and 备注 of one 件.
+    """题名, 责任者, 日期, 文号 and 备注 of one 件 (题名 as DA/T 22 writes it: docgen.archive.title).
 
-    日期 is the closing date: inside the 件 the result comes first (STANDARDS §3), so it is the
-    主件 whose date the 件 carries. 文号 is the first 发文字号 docgen issued for the case.
+    日期 is the day the case was finished (办结, or the 存档备查 decision): inside the 件 the result
+    comes first (docs/standards.md, archive), so it is the 主件 whose date the 件 carries. 文号 is
+    the first 发文字号 docgen issued for the case. 备注 notes 纸质 (set when packing), 存档备查
+    and what an archivist should know.
     """
-    who = case.petitioner.display_name
-    if case.persons and case.persons > 1:
-        responsible = f"{who}等{case.persons}人"
-    elif case.cosigners:
-        responsible = f"{who}等"
-    else:
-        responsible = who
-    topic = " ".join((case.summary or case.request or case.target or "信访事项").split())
-    if len(topic) > 60:
-        topic = topic[:59] + "…"
-    title = f"{responsible}{_CHANNEL_WORD.get(case.channel, case.channel)}反映{topic}及办理情况"
+    responsible = responsible_of(case)
+    title = title_of(case)
     doc_no = ""
     for e in events:
         value = e.data.get("doc_no") if isinstance(e.data, dict) else None
         if value:
             doc_no = str(value)
             break
-    day = case.closed_date or case.received_date
+    day = finished_on(case, events) or case.closed_date or case.received_date
     remarks = []
+    if case.status == STATUS_FILED:
+        remarks.append("存档备查")
+    if files and not any(f.role == FILE_ORIGINAL for f in files) and case.extra.get("ledger_file"):
+        remarks.append("来信原件为纸质")
     remarks.extend(f for f in case.flags if f in ("集体访", "重复信访", "越级", "积案", "重点督办"))
     if case.legal:
         remarks.append("涉法涉诉")
@@ -79,12 +73,16 @@ class CatalogueRow:
     title: str
     date: str
     secret: str
-    pages: int
+    pages: int | None         # None: a 纸质 item, counted on the paper
     remarks: str
+
+    @property
+    def paper(self) -> bool:
+        return self.pages is None
 
     def cells(self) -> list[Any]:
         return [self.seq, self.archive_no, self.doc_no, self.responsible, self.title, self.date,
-                self.secret, self.pages, self.remarks]
+                self.secret, "" if self.pages is None else self.pages, self.remarks]
 
 
 def _rows_for(cases: list[Case]) -> list[CatalogueRow]:
@@ -94,9 +92,10 @@ def _rows_for(cases: list[Case]) -> list[CatalogueRow]:
     for i, (no, c) in enumerate(keyed, 1):
         info = c.extra.get("archive", {})
         d = info.get("catalogue", {})
+        paper = info.get("carrier") == CARRIER_PAPER
         rows.append(CatalogueRow(i, str(no), d.get("doc_no", ""), d.get("responsible", ""),
                                  d.get("title", ""), d.get("date", ""), d.get("secret", ""),
-                                 int(info.get("pages", 0)), d.get("remarks", "")))
+                                 None if paper else int(info.get("pages", 0)), d.get("remarks", "")))
     return rows
 
 
@@ -163,6 +162,16 @@ def _title(series: Series) -> str:
             f" · 机构 {series.org}）")
 
 
+def force_text_cells(sheet) -> None:
+    """Every text cell is written as a string (``data_type = 's'``): a 题名, name or 文号 that
+    starts with = + - @ (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``) is text in Excel and WPS,
+    never a formula (issue 9, item 9). openpyxl would otherwise store such text as a formula."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
 def catalogue_xlsx(series: Series, rows: list[CatalogueRow], office: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -190,6 +199,7 @@ def catalogue_xlsx(series: Series, rows: list[CatalogueRow], office: str) -> byt
     for row in ws.iter_rows(min_row=4, min_col=6, max_col=6):
         for cell in row:
             cell.number_format = "@"
+    force_text_cells(ws)
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
@@ -305,12 +315,23 @@ def notes_docx(series: Series, rows: list[CatalogueRow], people: dict[str, str],
     """备考表: what the box (series) holds, who arranged and who checked it, and when."""
     doc = _new_document(landscape=False)
     _heading(doc, "备　考　表")
-    pages = sum(r.pages for r in rows)
+    paper = [r for r in rows if r.paper]
+    pages = sum(r.pages or 0 for r in rows)
     first, last = rows[0].archive_no, rows[-1].archive_no
-    remarks = [r for r in rows if r.remarks]
+    remarks = [r for r in rows if r.remarks and r.remarks != PAPER_REMARK]
+    count = f"共 {len(rows)} 件"
+    if paper:
+        count += f"（电子 {len(rows) - len(paper)} 件 {pages} 页，纸质 {len(paper)} 件）"
+    else:
+        count += f"、{pages} 页"
     notes = (f"本组文件为 {series.year} 年度、保管期限{RETENTION_NAMES.get(series.retention, series.retention)}、"
-             f"机构（问题）{series.org} 的信访文件，共 {len(rows)} 件、{pages} 页，档号 {first} 至 {last}，"
-             f"件号连续。每件电子文件以 BagIt 包保存，SHA-256 校验值见各件 manifest-sha256.txt。")
+             f"机构（问题）{series.org} 的信访文件，{count}，档号 {first} 至 {last}，件号连续。")
+    if len(paper) < len(rows):
+        notes += "每件电子文件以 BagIt 包保存，SHA-256 校验值见各件 manifest-sha256.txt。"
+    if paper:
+        shown = "、".join(r.archive_no for r in paper[:20]) + (f"等 {len(paper)} 件" if len(paper) > 20 else "")
+        notes += (f"纸质件 {shown} 的原件为纸质，另行装盒保管，页数以纸质原件为准；"
+                  "档案包中只有其元数据。")
     if remarks:
         notes += "需说明的情况：" + "；".join(f"{r.archive_no}{r.remarks}" for r in remarks[:50])
         if len(remarks) > 50:

@@ -1,11 +1,10 @@
-"""What a file in a package really is: magic bytes, the allowed-format list, page counts, PDF
-encryption. Used when packing (page counts for the 归档章) and by ``verify`` (可用性 checks).
+"""What a file in a package really is: magic bytes, the allowed-format list, PDF page count and
+encryption. Used by ``verify`` (可用性 checks), by ``attach`` and by the page counts
+(docgen.archive.pages).
 """
 
 from __future__ import annotations
 
-import math
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +38,6 @@ MEDIA_TYPE = {
 }
 
 HEAD_SIZE = 4096
-
-# 22 lines of 28 characters: one GB/T 9704 page, used to estimate pages of a text file.
-CHARS_PER_PAGE = 22 * 28
 
 
 def _decodes(head: bytes, encoding: str) -> bool:
@@ -154,44 +150,6 @@ def pdf_info(path: Path) -> PdfInfo:
             return PdfInfo(len(doc), encrypted)
         finally:
             doc.close()
-
-
-_DOCX_PAGES = re.compile(rb"<Pages>(\d+)</Pages>")
-
-
-def page_count(path: Path, name: str | None = None) -> int:
-    """Pages for the 归档章 and the catalogue: exact for PDF and TIFF, 1 per image, the saved
-    count for DOCX (Word writes it into docProps/app.xml), estimated for text."""
-    kind = expected_kind(name or path.name)
-    try:
-        if kind == "pdf":
-            return pdf_info(path).pages or 1
-        if kind == "tiff":
-            from PIL import Image
-
-            with Image.open(path) as im:
-                return max(1, getattr(im, "n_frames", 1))
-        if kind == "docx":
-            with zipfile.ZipFile(path) as zf:
-                if "docProps/app.xml" in zf.namelist():
-                    m = _DOCX_PAGES.search(zf.read("docProps/app.xml"))
-                    if m and int(m.group(1)) > 0:
-                        return int(m.group(1))
-            return 1
-        if kind == "text":
-            data = path.read_bytes()
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    text = data.decode(enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                text = data.decode("utf-8", "replace")
-            return max(1, math.ceil(len(text) / CHARS_PER_PAGE))
-    except Exception:  # noqa: BLE001 - a file that cannot be read still counts as one page
-        return 1
-    return 1
 
 
 def material_problem(path: Path, name: str | None = None) -> str | None:
