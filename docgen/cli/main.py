@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "archive",     # archive, verify
     "search",      # search, similar, index
     "reports",     # stats, ledger
+    "web",         # serve, user, audit
 )
 
 
