@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from docgen import deadlines as dl
 from docgen.errors import DocgenError
 from docgen.models import Case, Deadline, Event, StoredFile, iso
 from docgen.workspace import Workspace
@@ -210,23 +211,156 @@ def case_view(ws: Workspace, case_no: str, as_of: dt.date | None = None) -> Case
 def list_views(ws: Workspace, *, status: str | None = None, year: int | None = None,
                channel: str | None = None, overdue: bool = False, due_within: int | None = None,
                limit: int | None = None, as_of: dt.date | None = None) -> list[CaseView]:
-    """Cases as of a day; ``status``, ``overdue`` and ``due_within`` apply to that day's state."""
+    """Cases as of a day, oldest first; ``status``, ``overdue`` and ``due_within`` apply to that
+    day's state (``query_cases`` without paging)."""
+    return query_cases(ws, status=status, year=year, channel=channel, overdue=overdue,
+                       due_within=due_within, limit=limit, as_of=as_of, newest_first=False)[1]
+
+
+# Deadline kinds (models.Deadline.kind) → the case_state column holding the open one's date.
+# Spelled through docgen.deadlines, not docgen.workflow, which imports this module.
+OVERDUE_COLUMNS = {
+    dl.STEP_KINDS["route"]: "route_due",      # 转送交办期限: routing not decided in time
+    dl.STEP_KINDS["assign"]: "assign_due",    # 交办办理期限: the body's result is late
+    dl.STEP_KINDS["review"]: "review_due",    # 复查复核期限
+    dl.STEP_KINDS["notify"]: "notice_due",    # 告知期限
+}
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def query_cases(ws: Workspace, *, status: str | None = None, overdue: bool = False,
+                due_within: int | None = None, awaiting: str | None = None,
+                year: int | None = None, channel: str | None = None, text: str | None = None,
+                offset: int = 0, limit: int | None = 50, as_of: dt.date | None = None,
+                overdue_kind: str | None = None, received_since: dt.date | None = None,
+                due_from: dt.date | None = None, newest_first: bool = True) -> tuple[int, list[CaseView]]:
+    """(how many cases match, the page ``offset:offset+limit`` of them) as of ``as_of``
+    (default today), newest first unless ``newest_first`` is False.
+
+    Filters: ``status``; ``overdue`` (a tracked deadline ran out before the day);
+    ``overdue_kind`` (that deadline kind ran out: 转送交办期限, 交办办理期限, 复查复核期限,
+    告知期限); ``due_within`` N (the nearest tracked deadline falls within N days, overdue
+    ones included); ``due_from`` (that deadline is on or after a day: with ``due_within``,
+    due soon but not overdue); ``awaiting`` 拟办 or 批示 (``docgen.case_state.awaiting_of``); ``year`` and
+    ``channel``; ``received_since`` (received on or after); ``text`` (a substring of the
+    number, name, summary, target or request). ``limit=None``: every match.
+
+    Served from the derived state (``docgen.case_state``) without replaying: a case is
+    replayed only when the day is before its latest event (an ``--as-of`` view of the past).
+    """
+    from docgen import case_state as cs
+
+    if awaiting is not None and awaiting not in cs.AWAITING:
+        raise DocgenError(f"awaiting 应为 {'或'.join(cs.AWAITING)}（实际为 {awaiting}）")
+    if overdue_kind is not None and overdue_kind not in OVERDUE_COLUMNS:
+        raise DocgenError(f"期限类别应为 {'、'.join(OVERDUE_COLUMNS)} 之一（实际为 {overdue_kind}）")
+    if isinstance(offset, bool) or int(offset) < 0 or (limit is not None and int(limit) < 1):
+        raise DocgenError(f"分页参数有误（offset={offset}，limit={limit}）")
     reg = ws.registry
-    as_of = as_of or dt.date.today()
-    views = []
-    for case in reg.list_cases(year=year, channel=channel,
-                               where="received_date <= ?", params=(as_of.isoformat(),)):
-        events = _events_as_of(reg, case, as_of)
-        state = state_of(ws, case, events, as_of)
-        if status and state.status != status:
-            continue
-        if overdue and not state.overdue_on(as_of):
-            continue
-        if due_within is not None:
-            due = state.due_date
-            if due is None or due > as_of + dt.timedelta(days=due_within):
-                continue
-        views.append(CaseView(case=case, state=state, as_of=as_of))
-        if limit and len(views) >= limit:
-            break
-    return views
+    day = as_of or dt.date.today()
+    cs.refresh_stale(ws)
+    untracked = cs.untracked_kinds(ws)
+
+    # Filters on what a case is (the same on every day) ...
+    static, sargs = ["s.received_date <= ?"], [iso(day)]
+    if year:
+        static.append("s.year = ?")
+        sargs.append(int(year))
+    if channel:
+        static.append("s.channel = ?")
+        sargs.append(channel)
+    if received_since is not None:
+        static.append("s.received_date >= ?")
+        sargs.append(iso(received_since))
+    needle = (text or "").strip()
+    if needle:
+        static.append("(" + " OR ".join(f"c.{col} LIKE ? ESCAPE '\\'" for col in
+                                        ("case_no", "name", "summary", "target", "request")) + ")")
+        sargs += [_like(needle)] * 5
+    # ... and on its state that day.
+    dynamic, dargs = [], []
+    if status:
+        dynamic.append("s.status = ?")
+        dargs.append(status)
+    if overdue:
+        dynamic.append("s.due_date < ?")
+        dargs.append(iso(day))
+    if overdue_kind:
+        dynamic.append(f"s.{OVERDUE_COLUMNS[overdue_kind]} < ?")
+        dargs.append(iso(day))
+    if due_within is not None:
+        dynamic.append("s.due_date <= ?")
+        dargs.append(iso(day + dt.timedelta(days=int(due_within))))
+    if due_from is not None:
+        dynamic.append("s.due_date >= ?")
+        dargs.append(iso(due_from))
+    if awaiting:
+        dynamic.append("s.awaiting = ?")
+        dargs.append(awaiting)
+
+    def test(case: Case, d) -> bool:
+        st = d.state
+        if status and st.status != status:
+            return False
+        if overdue and not st.overdue_on(day):
+            return False
+        if overdue_kind and not ((due := d.open_due(overdue_kind)) and due < day):
+            return False
+        if due_within is not None and (st.due_date is None
+                                       or st.due_date > day + dt.timedelta(days=int(due_within))):
+            return False
+        if due_from is not None and (st.due_date is None or st.due_date < due_from):
+            return False
+        return not (awaiting and d.awaiting != awaiting)
+
+    frm = "FROM case_state s JOIN cases c ON c.id = s.case_id"
+    # The cases with events after the day: replayed up to it (the past --as-of view).
+    replayed: list[CaseView] = []
+    later = reg.conn.execute(f"SELECT c.* {frm} WHERE {' AND '.join(static)} AND s.last_event > ?",
+                             (*sargs, iso(day))).fetchall()
+    if later:
+        ids = [r["id"] for r in later]
+        events = cs.events_of(reg, ids)
+        for r in later:
+            case = reg._row_to_case(r)
+            upto = case_at(case, events.get(case.id, []), day)
+            d = cs.derive(ws, case, upto, day)
+            if test(case, d):
+                replayed.append(CaseView(case=case, state=d.state, as_of=day))
+
+    where = " AND ".join([*static, *dynamic, "s.last_event <= ?"])
+    args = (*sargs, *dargs, iso(day))
+    order = "DESC" if newest_first else "ASC"
+    order_by = f"ORDER BY s.received_date {order}, s.case_no {order}"
+    stop = None if limit is None else int(offset) + int(limit)
+
+    def views_of(rows) -> list[CaseView]:
+        return [CaseView(case=reg._row_to_case(r), state=cs.state_from_row(r, untracked), as_of=day)
+                for r in rows]
+
+    if not replayed:
+        total = reg.conn.execute(f"SELECT count(*) {frm} WHERE {where}", args).fetchone()[0]
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else \
+            (f" LIMIT -1 OFFSET {int(offset)}" if offset else "")
+        rows = reg.conn.execute(f"SELECT c.*, {cs.SELECT_STATE} {frm} WHERE {where} {order_by}{page}",
+                                args).fetchall()
+        return total, views_of(rows)
+
+    # Merge the replayed cases into the table's order by (received_date, case_no).
+    keys = [(r[1], r[2], r[0]) for r in reg.conn.execute(
+        f"SELECT s.case_id, s.received_date, s.case_no {frm} WHERE {where}", args)]
+    merged: list[tuple[str, str, Any]] = keys + [
+        (iso(v.case.received_date), v.case.case_no, v) for v in replayed]
+    merged.sort(key=lambda k: (k[0], k[1]), reverse=newest_first)
+    chosen = merged[int(offset):stop]
+    want = [k[2] for k in chosen if isinstance(k[2], int)]
+    found: dict[int, CaseView] = {}
+    for i in range(0, len(want), 500):
+        part = want[i:i + 500]
+        rows = reg.conn.execute(f"SELECT c.*, {cs.SELECT_STATE} {frm} WHERE s.case_id IN "
+                                f"({','.join('?' * len(part))})", part).fetchall()
+        found.update({v.case.id: v for v in views_of(rows)})
+    return len(merged), [found[k[2]] if isinstance(k[2], int) else k[2] for k in chosen]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from docgen import case_state
 from docgen import deadlines as dl
 from docgen.casefile import CaseState
 from docgen.date_limits import check_stored
@@ -594,12 +595,15 @@ def _record(ws: Workspace, case_no: str, event: Event,
                 elif f.id is None:
                     f.case_id = case.id
                     reg.add_file(f)
-            latest = replay(ws, case, [*events, event])
+            derived = case_state.derive(ws, case, [*events, event])
+            latest = derived.state
             case.status = latest.status
             case.closed_date = latest.closed_date
             case.result = latest.result
             case.satisfaction = latest.satisfaction
             reg.update_case(case)
+            # the lists read this row: rewritten with the event, in its transaction
+            case_state.store(ws, case, derived)
     except BaseException:
         for p in step.written if step else ():
             remove_file(Path(p))

@@ -30,25 +30,31 @@ def show_cmd(app, case_no: str, as_of, as_json: bool) -> None:
 @click.option("--channel", type=click.Choice(CHANNELS), help="按来源渠道筛选")
 @click.option("--overdue", is_flag=True, help="只列超期未办的")
 @click.option("--due-within", "due_within", type=click.IntRange(min=0), help="只列 N 日内到期的")
+@click.option("--awaiting", type=click.Choice(["拟办", "批示"]), help="只列等待拟办或批示的")
 @click.option("--limit", type=click.IntRange(min=1), help="最多列出条数")
 @as_of_option()
 @json_option
 @pass_app
-def list_cmd(app, status, year, channel, overdue, due_within, limit, as_of, as_json) -> None:
-    """列出案件（含已归档的）。"""
-    from docgen.casefile import list_views
+def list_cmd(app, status, year, channel, overdue, due_within, awaiting, limit, as_of,
+             as_json) -> None:
+    """列出案件（含已归档的），按收到日期先后。
 
-    views = list_views(app.ws, status=status, year=year, channel=channel, overdue=overdue,
-                       due_within=due_within, limit=limit, as_of=as_of)
+    现状由登记库中保存的案件状态直接给出；--as-of 早于案件最后一次办理时按当日重演。"""
+    from docgen.casefile import query_cases
+
+    total, views = query_cases(app.ws, status=status, year=year, channel=channel,
+                               overdue=overdue, due_within=due_within, awaiting=awaiting,
+                               limit=limit, as_of=as_of, newest_first=False)
     if as_json:
-        emit_json({"cases": [v.to_json(brief=True) for v in views]})
+        emit_json({"cases": [v.to_json(brief=True) for v in views], "total": total})
         return
     if not views:
         click.echo("没有符合条件的案件。")
         return
     for v in views:
         click.echo(v.to_line())
-    click.echo(f"共 {len(views)} 件", err=True)
+    shown = f"，列出前 {len(views)} 件" if len(views) < total else ""
+    click.echo(f"共 {total} 件{shown}", err=True)
 
 
 # option → field of docgen.editing.edit_case (names as in Case.to_json)

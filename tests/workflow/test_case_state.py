@@ -1,0 +1,218 @@
+"""The derived case state (docgen.case_state): lists and 今日 served from it, equal to a replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from docgen import case_state, casefile, workflow
+from docgen.casefile import case_view, query_cases
+from docgen.dashboard import today
+from docgen.errors import DocgenError
+from docgen.models import Event
+
+D = dt.date.fromisoformat
+
+
+def _replayed(ws, day: dt.date) -> dict[str, casefile.CaseView]:
+    """Every case received by ``day`` as ``show --as-of`` sees it (the replay, the truth)."""
+    out = {}
+    for case in ws.registry.list_cases():
+        if case.received_date <= day:
+            out[case.case_no] = case_view(ws, case.case_no, as_of=day)
+    return out
+
+
+def _nos(result: tuple[int, list]) -> list[str]:
+    total, views = result
+    assert total == len(views)
+    return [v.case.case_no for v in views]
+
+
+@pytest.fixture
+def office(ws, new_case):
+    """A few cases in every state, March to June 2024."""
+    c = {}
+    c["unrouted"] = new_case("2024-03-01").case_no
+    c["proposed"] = new_case("2024-03-02").case_no
+    workflow.decide(ws, c["proposed"], proposal="拟交县住建局办理", on=D("2024-03-03"))
+    c["instructed"] = new_case("2024-03-02").case_no
+    workflow.decide(ws, c["instructed"], proposal="拟交县住建局", on=D("2024-03-03"))
+    workflow.decide(ws, c["instructed"], instruction="同意", leader="李主任", on=D("2024-03-04"))
+    c["assigned"] = new_case("2024-03-04").case_no
+    workflow.transfer(ws, c["assigned"], to="县住建局", on=D("2024-03-05"), letter=False)
+    c["forwarded"] = new_case("2024-03-04").case_no
+    workflow.transfer(ws, c["forwarded"], to="县法院", mode="转送", on=D("2024-03-05"), letter=False)
+    c["closed"] = new_case("2024-03-04").case_no
+    workflow.transfer(ws, c["closed"], to="县教育局", on=D("2024-03-05"), letter=False)
+    workflow.close(ws, c["closed"], result="已解决", on=D("2024-04-10"))
+    c["late"] = new_case("2024-06-01").case_no
+    return c
+
+
+FILTERS = [
+    {}, {"overdue": True}, {"due_within": 3}, {"due_within": 60}, {"status": "已交办"},
+    {"status": "已登记"}, {"awaiting": "拟办"}, {"awaiting": "批示"},
+    {"overdue_kind": "转送交办期限"}, {"overdue_kind": "交办办理期限"},
+]
+
+
+def _expected(views: dict[str, casefile.CaseView], day: dt.date, f: dict) -> list[str]:
+    out = []
+    for no, v in views.items():
+        s = v.state
+        if f.get("status") and s.status != f["status"]:
+            continue
+        if f.get("overdue") and not s.overdue_on(day):
+            continue
+        if "due_within" in f and (s.due_date is None or s.due_date > day + dt.timedelta(days=f["due_within"])):
+            continue
+        if "overdue_kind" in f and not any(d.kind == f["overdue_kind"] and d.due_date < day
+                                           for d in s.open_deadlines):
+            continue
+        if "awaiting" in f:
+            kinds = {e.kind for e in v.events}
+            waits = None if s.status != "已登记" or "批示" in kinds else ("批示" if "拟办" in kinds else "拟办")
+            if waits != f["awaiting"]:
+                continue
+        out.append(no)
+    return sorted(out, key=lambda n: (views[n].case.received_date, n))
+
+
+@pytest.mark.parametrize("day", ["2024-03-01", "2024-03-04", "2024-03-19", "2024-05-07",
+                                 "2024-06-30", "2025-01-01"])
+def test_query_cases_equals_the_replay_on_every_day(ws, office, day):
+    # the past days replay cases with later events; the later ones are served from the table
+    day = D(day)
+    views = _replayed(ws, day)
+    for f in FILTERS:
+        got = _nos(query_cases(ws, as_of=day, limit=None, newest_first=False, **f))
+        assert got == _expected(views, day, f), f
+        for v in query_cases(ws, as_of=day, limit=None, **f)[1]:
+            truth = views[v.case.case_no].state
+            assert (v.state.status, v.state.due_date, v.state.closed_date) == \
+                (truth.status, truth.due_date, truth.closed_date)
+            assert [d.to_json() for d in v.state.deadlines] == [d.to_json() for d in truth.deadlines]
+
+
+def test_a_current_list_replays_nothing(ws, office, monkeypatch):
+    query_cases(ws)                      # brings every row up to date (registration marks stale)
+    calls = []
+    real = workflow._machine
+    monkeypatch.setattr(workflow, "_machine", lambda *a, **k: calls.append(a) or real(*a, **k))
+    total, views = query_cases(ws, as_of=D("2025-01-01"))
+    assert total == len(office) and calls == []
+    today(ws, D("2025-01-01"))
+    assert calls == []
+    # a view of a day before some cases' later events replays those cases only
+    query_cases(ws, as_of=D("2024-03-04"))
+    assert 0 < len(calls) < len(office)
+
+
+def test_every_step_rewrites_its_row_in_its_transaction(ws, new_case):
+    no = new_case("2024-03-01").case_no
+    reg = ws.registry
+    case = reg.get_case(no)
+
+    def row():
+        return reg.conn.execute("SELECT * FROM case_state WHERE case_id = ?", (case.id,)).fetchone()
+
+    assert row()["stale"] == 1          # registered elsewhere: marked by the trigger
+    workflow.transfer(ws, no, to="县住建局", on=D("2024-03-05"), letter=False)
+    r = row()
+    assert r["stale"] == 0 and r["status"] == "已交办" and r["route_to"] == "县住建局"
+    assert r["assign_due"] == r["due_date"] and r["route_due"] is None
+    workflow.extend(ws, no, days=30, reason="情况复杂", on=D("2024-04-20"))
+    assert row()["assign_due"] > r["assign_due"]
+    workflow.close(ws, no, result="已解决", on=D("2024-05-01"))
+    r = row()
+    assert (r["stale"], r["status"], r["due_date"], r["closed_date"]) == (0, "已办结", None, "2024-05-01")
+
+
+def test_a_failed_step_leaves_the_row_as_it_was(ws, new_case):
+    no = new_case("2024-03-01").case_no
+    workflow.close(ws, no, result="已解决", on=D("2024-03-02"))
+    before = dict(ws.registry.conn.execute("SELECT * FROM case_state").fetchone())
+    with pytest.raises(DocgenError, match="不能重复办结"):
+        workflow.close(ws, no, result="再次办结", on=D("2024-03-03"))
+    assert dict(ws.registry.conn.execute("SELECT * FROM case_state").fetchone()) == before
+
+
+def test_writes_outside_the_workflow_are_caught_by_the_triggers(ws, new_case):
+    # a ledger import or a repair writing events and rows directly, without calling update
+    no = new_case("2024-03-01").case_no
+    assert query_cases(ws, status="已登记", as_of=D("2024-03-10"))[0] == 1
+    reg = ws.registry
+    case = reg.get_case(no)
+    with reg.transaction():
+        reg.add_event(Event(case_id=case.id, kind="交办", date=D("2024-03-05"),
+                            data={"to": "县住建局"}))
+    assert query_cases(ws, status="已交办", as_of=D("2024-03-10"))[0] == 1
+    case.status, case.closed_date, case.result = "已办结", D("2024-03-08"), "已解决"
+    reg.update_case(case)               # an imported closure (no 办结 event)
+    assert _nos(query_cases(ws, status="已办结", as_of=D("2024-03-10"))) == [no]
+    assert query_cases(ws, status="已交办", as_of=D("2024-03-06"))[0] == 1
+
+
+def test_editing_the_holiday_file_refreshes_the_state_lazily(ws, new_case):
+    no = new_case("2024-03-01").case_no
+    workflow.transfer(ws, no, to="县住建局", on=D("2024-03-04"), letter=False)
+    due = query_cases(ws)[1][0].state.due_date
+    assert due == D("2024-05-06")
+    rules = ws.rules_dir
+    rules.mkdir(parents=True, exist_ok=True)
+    # the office's own 2024 (replacing the shipped year as a whole): the deadline moves
+    (rules / "holidays.toml").write_text(
+        '[2024]\noff = [ { name = "调整", start = 2024-05-06, end = 2024-05-08 } ]\n', encoding="utf-8")
+    moved = case_view(ws, no).state.due_date
+    assert moved != due
+    assert query_cases(ws)[1][0].state.due_date == moved
+    (rules / "holidays.toml").unlink()
+    assert query_cases(ws)[1][0].state.due_date == D("2024-05-06")
+
+
+def test_a_registry_without_the_triggers_is_rebuilt(ws, new_case):
+    no = new_case("2024-03-01").case_no
+    workflow.transfer(ws, no, to="县住建局", on=D("2024-03-04"), letter=False)
+    reg = ws.registry
+    with reg.transaction() as c:      # as code before the derived state left it
+        for name in case_state.TRIGGERS:
+            c.execute(f"DROP TRIGGER {name}")
+        c.execute("DELETE FROM case_state")
+        c.execute("UPDATE cases SET summary = '改过' WHERE case_no = ?", (no,))
+    reg._case_state_ready = False
+    assert _nos(query_cases(ws, status="已交办")) == [no]
+    names = {r[0] for r in reg.conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    assert set(case_state.TRIGGERS) <= names
+
+
+def test_paging_text_and_order(ws, new_case):
+    nos = [new_case(f"2024-03-{d:02d}", name=f"王{d}").case_no for d in range(1, 13)]
+    total, page = query_cases(ws, limit=5, offset=5)
+    assert total == 12
+    assert [v.case.case_no for v in page] == list(reversed(nos))[5:10]     # newest first
+    assert [v.case.case_no for v in query_cases(ws, limit=3, newest_first=False)[1]] == nos[:3]
+    assert _nos(query_cases(ws, text="王1")) == [nos[11], nos[10], nos[9], nos[0]]
+    assert query_cases(ws, text="100%")[0] == 0
+    with pytest.raises(DocgenError, match="awaiting"):
+        query_cases(ws, awaiting="签发")
+
+
+def test_dashboard_counts_and_lists(ws, office):
+    board = today(ws, D("2024-03-20"))
+    assert board.counts["overdue_routing"] == 3          # unrouted, proposed, instructed
+    assert {v.case.case_no for v in board.overdue_routing} == \
+        {office["unrouted"], office["proposed"], office["instructed"]}
+    assert board.counts["overdue_results"] == 0
+    assert [v.case.case_no for v in board.awaiting_proposal] == [office["unrouted"]]
+    assert [v.case.case_no for v in board.awaiting_instruction] == [office["proposed"]]
+    assert board.counts["new"] == 0
+    later = today(ws, D("2024-06-03"))
+    assert {v.case.case_no for v in later.overdue_results} == {office["assigned"]}
+    assert [v.case.case_no for v in later.new] == [office["late"]]
+    soon = today(ws, D("2024-06-12"))       # its routing deadline falls on 2024-06-17
+    assert soon.counts["due_soon"] == 1 and soon.due_soon[0].case.case_no == office["late"]
+    json.dumps(later.to_json(), ensure_ascii=False)
+    assert "待拟办" in later.to_text()
