@@ -21,6 +21,7 @@ FIELD_LABELS = {
     "target": "被反映对象", "request": "诉求", "category": "内容分类", "summary": "摘要",
     "text": "全文", "result": "办理结果", "satisfaction": "满意度", "closed_date": "办结日期",
     "persons": "人数", "route_to": "承办单位", "route_date": "交办/转送日期",
+    "township": "乡镇（街道）", "note": "备注",
 }
 
 
