@@ -9,14 +9,14 @@ A 题名 is 责任者 + 事由 + 文种: "刘志强关于反映桐城市人民�
   "拖欠工资问题"). It is never a cut sentence: when nothing fits a phrase, it falls back to the
   category ("城乡建设方面问题") or "有关问题", and it is bounded (``MATTER_MAX``).
 - 文种: what the 件 holds, by channel ("来信", "来访记录", "网上来信", ...), "及处理材料" since a
-  closed 件 holds its handling too.
+  closed 件 holds its handling too (not a 存档备查 one: it holds the letter alone).
 """
 
 from __future__ import annotations
 
 import re
 
-from docgen.models import Case
+from docgen.models import STATUS_FILED, Case
 
 MATTER_MAX = 36       # characters of the 事由 ("反映…问题")
 TARGET_MAX = 20       # a longer 被反映对象 is left out of the 事由 rather than cut
@@ -175,11 +175,12 @@ def matter_of(case: Case) -> str:
 
 
 def genre_of(case: Case) -> str:
-    """文种: what the 件 holds, e.g. "来信及处理材料", "匿名来信及处理材料"."""
+    """文种: what the 件 holds, e.g. "来信及处理材料", "匿名来信及处理材料"; a 存档备查 件 holds
+    the letter alone (nothing was routed or answered), so it is just "来信"."""
     genre = GENRES.get(case.channel, "信访材料")
     if not case.petitioner.name:
         genre = "匿名" + genre
-    return genre + HANDLING
+    return genre if case.status == STATUS_FILED else genre + HANDLING
 
 
 def title_of(case: Case) -> str:

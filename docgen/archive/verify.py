@@ -2,8 +2,11 @@
 
 - 真实性 authenticity: every digest recomputed and compared (payload, tag files, the manifest
   digests the registry recorded at archiving), metadata agrees with its folder and the registry.
-- 完整性 integrity: no file missing, required metadata present, page counts add up, 件号
-  continuous within each 年度/期限/机构, every registered package present.
+- 完整性 integrity: no file missing, required metadata present, every file's page count
+  recomputed (docgen.archive.pages) and the 归档章 页数 their sum, 件号 continuous within each
+  年度/期限/机构, every registered package present, each series' 归档文件目录 (.xlsx, .docx)
+  and 备考表 present and listing every 件 with its 题名 and 页数. A 纸质 item (metadata only,
+  the 件 is on paper) is reported as such, not as a problem.
 - 可用性 usability: each file is what its name says (magic bytes), on the allowed-format list,
   opens, and PDFs are not encrypted.
 - 安全性 security: nothing in the archive the registry does not know, nothing changed since
@@ -28,8 +31,16 @@ from typing import Any
 import bagit
 
 from docgen.archive import formats
-from docgen.archive.archive_no import ArchiveNo, Series
-from docgen.archive.bag import MANIFEST, METADATA_PATH, TAGMANIFEST, PackageBag
+from docgen.archive import pages as pagecount
+from docgen.archive.archive_no import EV_FILE, ArchiveNo, Series
+from docgen.archive.bag import (
+    CARRIER_ELECTRONIC,
+    CARRIER_PAPER,
+    MANIFEST,
+    METADATA_PATH,
+    TAGMANIFEST,
+    PackageBag,
+)
 from docgen.errors import DocgenError
 from docgen.fileio import sha256_file
 
@@ -43,8 +54,11 @@ REQUIRED_METADATA = (
     ("archive_stamp", "item_no"), ("archive_stamp", "org"), ("archive_stamp", "retention"),
     ("archive_stamp", "pages"), ("catalogue", "title"), ("catalogue", "responsible"),
     ("catalogue", "date"), ("case", "case_no"), ("case", "channel"), ("case", "status"),
-    ("case", "received_date"), ("case", "closed_date"), ("files",), ("events",),
+    ("case", "received_date"), ("files",), ("events",),
 )
+# case.closed_date is required too, except for a 存档备查 case: that decision finished it (the
+# workflow records no closing date) and its event must be there instead.
+STATUS_FILED = EV_FILE
 
 
 @dataclass
@@ -80,8 +94,12 @@ class VerifyReport:
     packages: int = 0
     files: int = 0
     bytes: int = 0
+    pages: int = 0                # pages of the electronic items (归档章 页数 summed)
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    # 档号 of the 纸质 items checked: metadata only, the 件 itself is kept on paper
+    paper: list[str] = field(default_factory=list)
+    catalogues: int = 0           # series whose catalogues were found and checked
 
     @property
     def errors(self) -> list[Problem]:
@@ -106,6 +124,7 @@ class VerifyReport:
         cats = self.by_category()
         return {
             "ok": self.ok, "packages": self.packages, "files": self.files, "bytes": self.bytes,
+            "pages": self.pages, "paper": sorted(self.paper), "catalogues": self.catalogues,
             "seconds": round(self.seconds, 3), "mb_per_s": round(self.mb_per_s, 1),
             "categories": {c: {"ok": not any(p.severity == "error" for p in ps),
                                "problems": sum(p.severity == "error" for p in ps),
@@ -246,6 +265,11 @@ def _check_metadata(path: Path, bag: PackageBag, digests: dict[str, str],
         value = _get(meta, keys)
         if value is None or value == "":
             add(INTEGRITY, METADATA_PATH, f"元数据缺少必填项 {'.'.join(keys)}")
+    if not _get(meta, ("case", "closed_date")):
+        filed = _get(meta, ("case", "status")) == STATUS_FILED and any(
+            isinstance(e, dict) and e.get("kind") == EV_FILE for e in meta.get("events") or [])
+        if not filed:
+            add(INTEGRITY, METADATA_PATH, "元数据缺少必填项 case.closed_date（办结日期）")
     archive_no = meta.get("archive_no")
     if archive_no and archive_no != path.name:
         add(AUTHENTICITY, METADATA_PATH, f"元数据中的档号 {archive_no} 与包文件夹名 {path.name} 不一致")
@@ -263,6 +287,11 @@ def _check_metadata(path: Path, bag: PackageBag, digests: dict[str, str],
     if archive_no and ext_id != archive_no:
         add(AUTHENTICITY, "bag-info.txt", f"External-Identifier {ext_id} 与档号 {archive_no} 不一致")
     files = meta.get("files") or []
+    carrier = meta.get("carrier", CARRIER_ELECTRONIC)
+    if carrier == CARRIER_PAPER and files:
+        add(INTEGRITY, METADATA_PATH, f"标为纸质件，却列有 {len(files)} 个电子文件")
+    elif carrier != CARRIER_PAPER and not files:
+        add(INTEGRITY, METADATA_PATH, "电子件没有任何文件（纸质件应标明 carrier: 纸质）")
     pages = 0
     for f in files:
         rel = f.get("path")
@@ -273,19 +302,56 @@ def _check_metadata(path: Path, bag: PackageBag, digests: dict[str, str],
         if f.get("sha256") != listed:
             add(AUTHENTICITY, rel, "元数据中的 SHA-256 与清单不一致")
         if not f.get("derived_from"):
-            pages += int(f.get("pages") or 0)
-        if formats.expected_kind(rel) == "pdf" and rel in digests and f.get("pages"):
-            info = pdfs.get(rel) or formats.pdf_info(path / rel)
-            if info.pages is not None and info.pages != int(f["pages"]):
-                add(INTEGRITY, rel, f"页数不符：元数据 {f['pages']} 页，实际 {info.pages} 页")
+            pages += _int(f.get("pages"))
+        if rel in digests:
+            _check_pages(path, rel, f, files, add, pdfs)
     stamp_pages = _get(meta, ("archive_stamp", "pages"))
-    if stamp_pages is not None and int(stamp_pages) != pages:
+    if stamp_pages is not None and _int(stamp_pages) != pages:
         add(INTEGRITY, METADATA_PATH, f"归档章页数 {stamp_pages} 与各文件页数之和 {pages} 不符")
+    shown = _get(meta, ("归档章", "页数"))
+    if carrier != CARRIER_PAPER and shown is not None and _int(shown) != pages:
+        add(INTEGRITY, METADATA_PATH, f"归档章数据中的页数 {shown} 与各文件页数之和 {pages} 不符")
     listed = {f.get("path") for f in files} | {METADATA_PATH}
     for rel in bag.payload_entries():
         if rel not in listed:
             add(INTEGRITY, rel, "清单中的文件未在元数据中登记", "warning")
     return meta
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _check_pages(root: Path, rel: str, f: dict[str, Any], files: list[dict[str, Any]], add,
+                 pdfs: dict[str, formats.PdfInfo]) -> None:
+    """The file's 页数 recounted the way it was counted (``pages_method``). A .docx counted
+    from a LibreOffice rendering is checked against the PDF copy the package keeps of it, if
+    any; packages written before page methods were recorded have their PDFs checked."""
+    want = _int(f.get("pages"))
+    method = f.get("pages_method") or ""
+    name = f.get("name") or rel.rsplit("/", 1)[-1]
+    if method == pagecount.RENDERED:
+        copy = next((g for g in files if g.get("derived_from") == rel), None)
+        if copy is not None and _int(copy.get("pages")) != want:
+            add(INTEGRITY, rel, f"页数不符：元数据 {want} 页，其 PDF 副本 {copy.get('pages')} 页")
+        return
+    if method not in pagecount.RECOMPUTABLE:
+        if method or formats.expected_kind(rel) != "pdf":
+            return
+        method = pagecount.PDF
+    if formats.expected_kind(rel) == "pdf" and rel in pdfs:
+        if pdfs[rel].pages is None:
+            return      # reported as a PDF that does not open
+        got = max(1, pdfs[rel].pages)
+    else:
+        # the name in the package keeps the extension: count by it, as when packing
+        got = pagecount.count_pages(root / rel, rel.rsplit("/", 1)[-1] or name).pages
+    if got != want:
+        label = pagecount.METHOD_LABEL.get(method, method)
+        add(INTEGRITY, rel, f"页数不符：元数据 {want} 页，重新计算为 {got} 页（{label}）")
 
 
 def _package_dirs(archive_dir: Path, year: int | None) -> list[Path]:
@@ -348,6 +414,7 @@ def verify_archive(ws, year: int | None = None,
         return found, stats
 
     # Packages are independent, and reading and hashing release the GIL: check a few at once.
+    described: dict[str, dict[str, Any]] = {}     # 档号 → the package's metadata
     with ThreadPoolExecutor(max_workers=max(2, min(4, (os.cpu_count() or 1) * 2))) as pool:
         for i, (found, stats) in enumerate(pool.map(check, todo), 1):
             report.problems.extend(found)
@@ -355,10 +422,23 @@ def verify_archive(ws, year: int | None = None,
                 report.packages += 1
                 report.files += stats.files
                 report.bytes += stats.bytes
+                meta = stats.metadata or {}
+                if meta.get("archive_no"):
+                    described[str(meta["archive_no"])] = meta
+                if meta.get("carrier") == CARRIER_PAPER:
+                    report.paper.append(str(meta.get("archive_no")))
+                else:
+                    report.pages += _int(_get(meta, ("archive_stamp", "pages")))
             if progress:
                 progress(i, total)
     for series, items in sorted(series_items.items()):
         report.problems.extend(_continuity(series, items))
+    numbers = {s: [str(c.archive_no) for c, no, _ in by_dir.values() if no.series == s] for s in series_items}
+    for series in sorted(series_items):
+        found = _check_catalogues(ws.archive_dir, series, numbers[series], described)
+        report.problems.extend(found)
+        if not any(p.message.startswith("缺少") for p in found):
+            report.catalogues += 1
     report.seconds = time.perf_counter() - started
     log_access(ws.archive_dir, "verify", year=year, packages=report.packages,
                problems=len(report.errors), ok=report.ok)
@@ -398,4 +478,71 @@ def _continuity(series: Series, items: list[int]) -> list[Problem]:
     if gaps:
         shown = ", ".join(f"{n:04d}" for n in gaps[:20]) + (" …" if len(gaps) > 20 else "")
         out.append(Problem(INTEGRITY, str(series), None, f"件号不连续，缺 {shown}"))
+    return out
+
+
+def _check_catalogues(archive_dir: Path, series: Series, numbers: list[str],
+                      described: dict[str, dict[str, Any]]) -> list[Problem]:
+    """The series' 归档文件目录 (.xlsx and .docx) and 备考表 exist, and the .xlsx lists each 件
+    once with the 题名 and 页数 its package records (blank 页数 and 备注 纸质 for a paper item)."""
+    from docgen.archive.catalogue import COLUMNS, catalogue_paths
+
+    out: list[Problem] = []
+    paths = catalogue_paths(archive_dir, series)
+    where = str(series)
+
+    def add(file: str | None, message: str) -> None:
+        out.append(Problem(INTEGRITY, where, file, message))
+
+    labels = {"xlsx": "归档文件目录（.xlsx）", "docx": "归档文件目录（.docx）", "notes": "备考表"}
+    for key, path in paths.items():
+        if not path.is_file():
+            add(path.name, f"缺少{labels[key]}（运行 docgen archive 即重新生成）")
+    if not paths["xlsx"].is_file():
+        return out
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(paths["xlsx"], read_only=True)
+        try:
+            rows = [list(r) for r in wb.active.iter_rows(min_row=3, values_only=True)]
+        finally:
+            wb.close()
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one problem
+        add(paths["xlsx"].name, f"归档文件目录无法读取：{exc}")
+        return out
+    if not rows or tuple(str(v or "") for v in rows[0][:len(COLUMNS)]) != COLUMNS:
+        add(paths["xlsx"].name, "归档文件目录的表头不是 " + "、".join(COLUMNS))
+        return out
+    col = {name: i for i, name in enumerate(COLUMNS)}
+    listed: dict[str, list[Any]] = {}
+    for r in rows[1:]:
+        r = r + [None] * (len(COLUMNS) - len(r))
+        no = str(r[col["档号"]] or "")
+        if no:
+            if no in listed:
+                add(paths["xlsx"].name, f"档号 {no} 在目录中出现多次")
+            listed[no] = r
+    missing = sorted(set(numbers) - set(listed))
+    extra = sorted(set(listed) - set(numbers))
+    if missing:
+        add(paths["xlsx"].name, f"目录缺少 {len(missing)} 件：{'、'.join(missing[:10])}"
+                                f"{' …' if len(missing) > 10 else ''}（运行 docgen archive 即重新生成）")
+    if extra:
+        add(paths["xlsx"].name, f"目录列有登记库中没有的档号：{'、'.join(extra[:10])}")
+    for no in sorted(set(numbers) & set(listed)):
+        meta = described.get(no)
+        if meta is None:
+            continue        # the package itself was reported
+        r = listed[no]
+        paper = meta.get("carrier") == CARRIER_PAPER
+        want = "" if paper else str(_int(_get(meta, ("archive_stamp", "pages"))))
+        got = "" if r[col["页数"]] is None else str(r[col["页数"]]).strip()
+        if got != want:
+            add(paths["xlsx"].name, f"{no} 的页数：目录 {got or '空'}，档案包 {want or '空（纸质件）'}")
+        title = _get(meta, ("catalogue", "title")) or ""
+        if str(r[col["题名"]] or "") != title:
+            add(paths["xlsx"].name, f"{no} 的题名与档案包元数据不一致")
+        if paper and "纸质" not in str(r[col["备注"]] or ""):
+            add(paths["xlsx"].name, f"{no} 是纸质件，目录备注未注明“纸质”")
     return out
