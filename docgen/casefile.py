@@ -105,6 +105,8 @@ class CaseView:
         c, s = self.case, self.state
         due = f"  期限 {s.due_date}" if s.due_date else ""
         late = "（超期）" if s.overdue_on(self.as_of) else ""
+        if late and c.extra.get("ledger_file"):
+            late = "（超期，期限按台账导入日期计）"      # an old ledger's open case: see workflow
         arch = f"  档号 {s.archive_no}" if s.archive_no else ""
         summary = (c.summary or "")[:30]
         return (f"{c.case_no}  {c.received_date}  {c.channel}  {s.status}  "
@@ -316,15 +318,16 @@ def query_cases(ws: Workspace, *, status: str | None = None, overdue: bool = Fal
             return False
         return not (awaiting and d.awaiting != awaiting)
 
-    frm = "FROM case_state s JOIN cases c ON c.id = s.case_id"
+    # The table alone answers unless the text filter reads the case row.
+    frm = "FROM case_state s" + (" JOIN cases c ON c.id = s.case_id" if needle else "")
     # The cases with events after the day: replayed up to it (the past --as-of view).
     replayed: list[CaseView] = []
-    later = reg.conn.execute(f"SELECT c.* {frm} WHERE {' AND '.join(static)} AND s.last_event > ?",
-                             (*sargs, iso(day))).fetchall()
+    later = [r[0] for r in reg.conn.execute(
+        f"SELECT s.case_id {frm} WHERE s.last_event > ? AND {' AND '.join(static)}",
+        (iso(day), *sargs))]
     if later:
-        ids = [r["id"] for r in later]
-        events = cs.events_of(reg, ids)
-        for r in later:
+        events = cs.events_of(reg, later)
+        for r in _case_rows(reg, later):
             case = reg._row_to_case(r)
             upto = case_at(case, events.get(case.id, []), day)
             d = cs.derive(ws, case, upto, day)
@@ -335,32 +338,58 @@ def query_cases(ws: Workspace, *, status: str | None = None, overdue: bool = Fal
     args = (*sargs, *dargs, iso(day))
     order = "DESC" if newest_first else "ASC"
     order_by = f"ORDER BY s.received_date {order}, s.case_no {order}"
-    stop = None if limit is None else int(offset) + int(limit)
+    total = reg.conn.execute(f"SELECT count(*) {frm} WHERE {where}", args).fetchone()[0]
 
-    def views_of(rows) -> list[CaseView]:
-        return [CaseView(case=reg._row_to_case(r), state=cs.state_from_row(r, untracked), as_of=day)
-                for r in rows]
+    def table_rows(skip: int, take: int | None) -> list[tuple[str, str, int]]:
+        page = f" LIMIT {-1 if take is None else int(take)} OFFSET {int(skip)}"
+        return [(r[1], r[2], r[0]) for r in reg.conn.execute(
+            f"SELECT s.case_id, s.received_date, s.case_no {frm} WHERE {where} {order_by}{page}",
+            args)]
 
+    offset = int(offset)
     if not replayed:
-        total = reg.conn.execute(f"SELECT count(*) {frm} WHERE {where}", args).fetchone()[0]
-        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else \
-            (f" LIMIT -1 OFFSET {int(offset)}" if offset else "")
-        rows = reg.conn.execute(f"SELECT c.*, {cs.SELECT_STATE} {frm} WHERE {where} {order_by}{page}",
-                                args).fetchall()
-        return total, views_of(rows)
+        chosen: list[Any] = [k[2] for k in table_rows(offset, limit)]
+    else:
+        # Merge the k replayed cases into the table's order by (received_date, case_no): the
+        # page lies within the table rows from offset-k on, plus the replayed ones among them.
+        def key(k: tuple) -> tuple[str, str]:
+            return (k[0], k[1])
 
-    # Merge the replayed cases into the table's order by (received_date, case_no).
-    keys = [(r[1], r[2], r[0]) for r in reg.conn.execute(
-        f"SELECT s.case_id, s.received_date, s.case_no {frm} WHERE {where}", args)]
-    merged: list[tuple[str, str, Any]] = keys + [
-        (iso(v.case.received_date), v.case.case_no, v) for v in replayed]
-    merged.sort(key=lambda k: (k[0], k[1]), reverse=newest_first)
-    chosen = merged[int(offset):stop]
-    want = [k[2] for k in chosen if isinstance(k[2], int)]
-    found: dict[int, CaseView] = {}
-    for i in range(0, len(want), 500):
-        part = want[i:i + 500]
-        rows = reg.conn.execute(f"SELECT c.*, {cs.SELECT_STATE} {frm} WHERE s.case_id IN "
-                                f"({','.join('?' * len(part))})", part).fetchall()
-        found.update({v.case.id: v for v in views_of(rows)})
-    return len(merged), [found[k[2]] if isinstance(k[2], int) else k[2] for k in chosen]
+        k = len(replayed)
+        start = max(0, offset - k)
+        rows = table_rows(start, None if limit is None else int(limit) + k)
+        if start and not rows:            # past the table's end: place the replayed among all
+            start, rows = 0, table_rows(0, None)
+        extra = sorted(((iso(v.case.received_date), v.case.case_no, v) for v in replayed),
+                       key=key, reverse=newest_first)
+        if start and rows:
+            first = key(rows[0])
+            before = [e for e in extra if (key(e) > first if newest_first else key(e) < first)]
+            extra = extra[len(before):]
+            at = start + len(before)      # the merged position of rows[0]
+        else:
+            at = 0
+        merged = sorted([*rows, *extra], key=key, reverse=newest_first)
+        stop = None if limit is None else offset - at + int(limit)
+        chosen = [m[2] for m in merged[offset - at:stop]]
+        total += k
+    ids = [c for c in chosen if isinstance(c, int)]
+    found = {}
+    for r in _case_rows(reg, ids, with_state=True):
+        found[r["id"]] = CaseView(case=reg._row_to_case(r), state=cs.state_from_row(r, untracked),
+                                  as_of=day)
+    return total, [found[c] if isinstance(c, int) else c for c in chosen]
+
+
+def _case_rows(reg, ids: list[int], *, with_state: bool = False) -> list:
+    """The ``cases`` rows of ``ids`` (with the state columns of ``case_state.SELECT_STATE``)."""
+    from docgen import case_state as cs
+
+    rows = []
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        cols = f"c.*, {cs.SELECT_STATE} FROM cases c JOIN case_state s ON s.case_id = c.id" \
+            if with_state else "c.* FROM cases c"
+        rows += reg.conn.execute(f"SELECT {cols} WHERE c.id IN ({','.join('?' * len(part))})",
+                                 part).fetchall()
+    return rows

@@ -192,6 +192,10 @@ def rules_for(ws: Workspace) -> Rules:
 
 # --- the state machine ------------------------------------------------------------------------
 
+# Said with every deadline of a case brought in from an old ledger (docgen.reports.ledger): it
+# runs from the ledger's dates, and what happened after the ledger was written is not known.
+IMPORTED_DEADLINE = "（台账导入：按台账所载日期计算；台账之后的办理情况未登记，请补记或办结）"
+
 @dataclass
 class _Assignment:
     """The current 交办 (or 复查/复核) period and its extensions."""
@@ -237,6 +241,8 @@ class _Machine:
         if step is not None:
             due = self.rules.due(self.case.received_date, step, dl.START_LABELS["route"])
             self.route_deadline = due.to_deadline(DL_ROUTE)
+            if (self.case.extra or {}).get("ledger_file"):
+                self.route_deadline.explanation += IMPORTED_DEADLINE
             self.deadlines.append(self.route_deadline)
             self.warnings += due.warnings
         self._start_notice()
@@ -312,6 +318,8 @@ class _Machine:
             step = replace(base, days=int(days))
             due = self.rules.due(ev.date, step, dl.START_LABELS["assign"])
             self._start_period(step, due, DL_ASSIGN)
+            if ev.data.get("imported"):
+                self.assignment.deadline.explanation += IMPORTED_DEADLINE
 
     def _start_period(self, step: dl.Step, due: dl.Due, kind: str) -> None:
         self.assignment = _Assignment(step=step, due=due, kind=kind)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from docgen.cli.common import DATE, as_of_option, emit_json, json_option, pass_app, say
+from docgen.reports.ledger_fields import fields_help
 
 
 def _pct(value: float | None) -> str:
@@ -76,7 +77,7 @@ def ledger_group() -> None:
     """Excel 台账：导入历史台账、导出台账。"""
 
 
-@ledger_group.command("import")
+@ledger_group.command("import", epilog=fields_help())
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--map", "mappings", multiple=True, metavar="列名=字段",
               help="列对应的字段，可重复，如 --map 留言用户=petitioner.name")
@@ -85,7 +86,10 @@ def ledger_group() -> None:
 @pass_app
 def ledger_import_cmd(app, file: Path, mappings: tuple[str, ...], sheet: str | None,
                       as_json: bool) -> None:
-    """把 Excel 台账导入登记库（已办结或未办结按台账所列）；重复导入同一文件不会重复登记。"""
+    """把 Excel 台账导入登记库（已办结或未办结按台账所列）；重复导入同一文件不会重复登记。
+
+    表头行（可在标题行之下）按常用列名识别，如 来信时间、反映问题、处理情况、承办单位、备注；其余列用 --map 指明。合计、小计行跳过；未导入的列会列出。台账导入的未办结件，其期限按台账所载收到日期（或交办日期）计算。
+    """  # noqa: E501 (one line: click rewraps a paragraph and would put spaces into the Chinese)
     from docgen.reports.ledger import import_ledger, parse_mappings
 
     result = import_ledger(app.ws, file, mapping=parse_mappings(mappings), sheet=sheet,
@@ -105,6 +109,8 @@ def _print_import(result) -> None:
                    f"  {reg.case.status}{prior}")
     for err in result.errors:
         say(f"第 {err.row} 行未导入：{err.message}")
+    for line in result.notes():
+        say(line)
     say(result.summary())
 
 

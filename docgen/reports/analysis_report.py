@@ -45,6 +45,7 @@ from docgen.letters.style import (
     set_official_defaults,
     set_run_fonts,
 )
+from docgen.privacy import mask_text
 from docgen.reports import charts
 from docgen.reports.stats import UNKNOWN, Stats, compute_stats
 from docgen.workspace import Workspace
@@ -323,7 +324,7 @@ class _Report:
         para = container.add_paragraph(style=self.doc.styles[style])
         if text:
             font, size = _STYLE_FONTS.get(style, (FANGSONG, SIZE_3))
-            run = para.add_run(text)
+            run = para.add_run(mask_text(text))
             set_run_fonts(run._r, font)
             run.font.size = Pt(size)
         return para
@@ -342,7 +343,7 @@ class _Report:
                 cells[c].width = Mm(widths_mm[c])
                 para = cells[c].paragraphs[0]
                 para.style = self.doc.styles[STYLE_CELL]
-                run = para.add_run(str(value))
+                run = para.add_run(mask_text(str(value)))
                 set_run_fonts(run._r, HEITI if r == 0 else FANGSONG)
                 run.font.size = Pt(SIZE_4)
             if r == 0:   # repeat the header on every page the table runs over
@@ -362,6 +363,15 @@ class _Report:
         para.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
         self.p(STYLE_CAPTION, f"图{self.figures}　{title}")
         self.p(STYLE_CELL, "")
+
+
+def _masked(counts: dict[str, int]) -> dict[str, int]:
+    """Labels as the charts print them: a 被反映对象 or 类别 is text from a letter and may hold
+    an ID or phone number (the tables and paragraphs mask theirs in ``_Report``)."""
+    out: dict[str, int] = {}
+    for k, v in counts.items():
+        out[mask_text(k)] = out.get(mask_text(k), 0) + v
+    return out
 
 
 def _count_rows(counts: dict[str, int], total: int) -> list[list[str]]:
@@ -433,7 +443,8 @@ def build_analysis_report(ws: Workspace, stats: Stats, previous: Stats | None = 
         r.p(STYLE_BODY, text)
         r.table(f"{heading}统计", [column, "件数", "占比"], _count_rows(counts, total), [76, 40, 40])
         # the caption under the figure names it; no title inside the chart
-        png = charts.pie_chart(counts) if kind == "pie" else charts.bar_chart(counts)
+        labels = _masked(counts)
+        png = charts.pie_chart(labels) if kind == "pie" else charts.bar_chart(labels)
         r.figure(f"{heading}分布", png)
 
     n += 1

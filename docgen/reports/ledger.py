@@ -1,11 +1,17 @@
 """The Excel ledger (台账): export the registry as .xlsx, import a historical ledger into it.
 
-Import reads the header row, maps columns to the JSON field names (``--map 列名=field`` first,
-then the usual Chinese headers), checks every row and registers the good ones in a few large
-transactions. A row it cannot take is reported with its row number and why; the rest go in.
-Importing the same file again creates nothing new: each row has a key — its ledger number when a
-number column is mapped, otherwise a hash of its content — stored with the case
-(``external_no`` / ``extra["ledger_key"]``).
+Import finds the header row (a ledger often starts with a merged title row), maps columns to the
+JSON field names (``--map 列名=field`` first, then the headers offices write: 来信时间, 反映问题,
+处理情况, 承办单位, 备注 …, see ``docgen.reports.ledger_fields``), checks every row and
+registers the good ones in a few large transactions. A row it cannot take is reported with its
+row number and why; a 合计/小计 footer row is skipped and said so; the rest go in. Importing the
+same file again creates nothing new: each row has a key — its ledger number when a number column
+is mapped, otherwise a hash of its content — stored with the case (``external_no`` /
+``extra["ledger_key"]``), and the keys are checked again inside the write transaction, so two
+imports of one file running at once register each row once (issue 9 item 6).
+
+Export writes every text as a text cell (``docgen.reports.xlsx``: no formula ever evaluates) and,
+unless ``unmasked``, masks every ID and phone number in every text (``docgen.privacy``).
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.date_limits import check_happened
 from docgen.errors import DocgenError
-from docgen.fileio import atomic_write_bytes
 from docgen.intake.idnumber import check_id, fold_width
 from docgen.intake.phones import normalize_phone
 from docgen.models import (
@@ -36,6 +42,8 @@ from docgen.models import (
     Event,
     Petitioner,
 )
+from docgen.places import township_in_text, township_of
+from docgen.privacy import mask_id_number, mask_phone, mask_text
 from docgen.registration import (
     GROUP_FLAG,
     REPEAT_FLAG,
@@ -43,55 +51,29 @@ from docgen.registration import (
     Registration,
     same_person_reasons,
 )
+from docgen.reports.ledger_fields import (
+    DEFAULT_HEADERS,
+    FIELD_LABELS,
+    FIELDS,
+    FORWARD_HEADERS,
+    REQUIRED,
+)
+from docgen.reports.xlsx import append_row, save_workbook
 from docgen.workspace import Workspace
 
-# Targets of --map: the JSON field names (PRODUCT §3). case_no is the ledger's own number, kept
-# as external_no (the registry gives its own case numbers).
-FIELDS = (
-    "case_no", "external_no", "channel", "status", "received_date", "letter_date",
-    "petitioner.name", "petitioner.id_number", "petitioner.phone", "petitioner.address",
-    "target", "request", "category", "summary", "text", "result", "satisfaction", "closed_date",
-    "persons", "route_to", "route_date",
-)
+__all__ = ["DEFAULT_HEADERS", "EXPORT_COLUMNS", "FIELDS", "ImportResult", "export_ledger",
+           "import_ledger", "parse_date", "parse_mappings", "preview_ledger",
+           "write_stats_workbook"]
 
-# Usual headers of Chinese ledgers, per field, in order of preference. Fields are filled in this
-# order and a header serves one field only, so 反映内容 becomes the summary unless a 内容摘要
-# column exists, in which case it is the text.
-DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
-    "external_no": ("登记号", "编号", "登记编号", "案件编号", "信访编号", "信访件编号", "外部编号",
-                    "case_no", "external_no"),
-    "channel": ("来源渠道", "来源", "渠道", "信访形式", "信访方式", "登记方式", "channel"),
-    "status": ("状态", "办理状态", "办结状态", "status"),
-    "received_date": ("收到日期", "登记日期", "受理日期", "收信日期", "来访日期", "来信日期",
-                      "日期", "received_date"),
-    "letter_date": ("来信日期", "写信日期", "letter_date"),
-    "petitioner.name": ("姓名", "来信人", "来访人", "信访人", "来信（访）人", "来信(访)人",
-                        "反映人", "来信来访人", "petitioner.name"),
-    "petitioner.id_number": ("身份证号", "身份证号码", "证件号码", "身份证", "petitioner.id_number"),
-    "petitioner.phone": ("联系电话", "电话", "手机", "手机号码", "联系方式", "petitioner.phone"),
-    "petitioner.address": ("地址", "住址", "家庭住址", "通讯地址", "联系地址", "petitioner.address"),
-    "persons": ("人数", "来访人数", "persons"),
-    "target": ("被反映对象", "反映对象", "被反映单位", "被反映人", "target"),
-    "request": ("诉求", "主要诉求", "诉求内容", "request"),
-    "category": ("问题类别", "类别", "内容分类", "问题分类", "分类", "category"),
-    "summary": ("内容摘要", "摘要", "反映内容", "主要内容", "反映问题", "summary"),
-    "text": ("反映内容", "全文", "信件内容", "来信内容", "详细内容", "text"),
-    "result": ("办理结果", "处理结果", "办理情况", "答复意见", "result"),
-    "closed_date": ("办结日期", "办结时间", "结案日期", "closed_date"),
-    # where an open case went and when (交办 = assign, 转送 = forward): with a middle status
-    # (已交办, 已转送, ...) they become the routing event, so replay agrees with the ledger
-    "route_to": ("承办单位", "转送单位", "转办单位", "交办承办单位", "责任单位", "route_to"),
-    "route_date": ("交办日期", "转送日期", "转办日期", "交办时间", "转送时间", "route_date"),
-    "satisfaction": ("满意度", "满意情况", "回访情况", "回访结果", "satisfaction"),
-}
-
-# Export columns: header, how to get the value. Headers are chosen so that importing an export
-# maps every column back by default.
+# Export columns. Headers are chosen so that importing an export maps every column back by
+# default (办理期限, 标记 and 档号 are derived and are not read back).
 EXPORT_COLUMNS = (
     "登记号", "外部编号", "来源渠道", "状态", "收到日期", "来信日期", "姓名", "身份证号", "联系电话",
-    "住址", "人数", "被反映对象", "诉求", "问题类别", "内容摘要", "办理结果", "办结日期", "满意度",
-    "标记", "档号",
+    "住址", "乡镇（街道）", "人数", "被反映对象", "诉求", "问题类别", "内容摘要", "承办单位",
+    "交办日期", "办理期限", "办理结果", "办结日期", "满意度", "备注", "标记", "档号",
 )
+# Columns holding registry numbers, dates or counts: never free text, never masked.
+_NUMBER_COLUMNS = {"登记号", "外部编号", "档号"}
 
 _CHANNEL_WORDS = {
     "来信": "来信", "信": "来信", "信件": "来信", "群众来信": "来信",
@@ -102,7 +84,8 @@ _CHANNEL_WORDS = {
     "领导批转": "领导批转", "领导交办": "领导批转",
     "上级交办": "上级交办", "上级转交": "上级交办", "上级转办": "上级交办",
 }
-_CLOSED_WORDS = {"已办结", "办结", "已结", "结案", "已结案", "完结", "已完结"}
+_CLOSED_WORDS = {"已办结", "办结", "已结", "结案", "已结案", "完结", "已完结", "是"}
+_OPEN_WORDS = {"未办结", "在办", "办理中", "否", "未结"}
 # Middle states as ledgers write them → the workflow event that leads to each (docgen.workflow).
 _MIDDLE_WORDS = {
     "已交办": "交办", "交办": "交办", "已转送": "转送", "转送": "转送", "已转办": "转送", "转办": "转送",
@@ -115,12 +98,14 @@ _MIDDLE_STATUS = {"交办": "已交办", "转送": "已转送", "答复": "已�
 _UNNAMED_BODY = "（台账未载明承办单位）"
 # Fields added after ledgers were first imported: left out of a row's content key so that a
 # file imported before keeps its keys and is still recognised.
-_KEYLESS_FIELDS = ("route_to", "route_date")
+_KEYLESS_FIELDS = ("route_to", "route_date", "note", "township")
 _SATISFACTION_WORDS = {
     "满意": "满意", "非常满意": "满意", "基本满意": "基本满意", "较满意": "基本满意",
     "比较满意": "基本满意", "不满意": "不满意", "未回访": "未回访", "无法回访": "未回访",
     "未联系上": "未回访",
 }
+# A footer row of totals (合计 29 件, 小计：12): recognised by its first word, skipped.
+_TOTAL_ROW = re.compile(r"^(?:合计|小计|总计|共计|总数)(?:[:：（(]|\d|件|$)")
 
 BATCH = 1000   # rows per transaction: few commits, and a crash loses at most one batch
 
@@ -134,7 +119,8 @@ def parse_mappings(items: Iterable[str]) -> dict[str, str]:
         if not sep or not column or not target:
             raise DocgenError(f"--map 的格式应为 列名=字段，例如 --map 留言用户=petitioner.name（实际为 {item!r}）")
         if target not in FIELDS:
-            raise DocgenError(f"--map {item}：没有字段 {target}；可用的字段：{'、'.join(FIELDS)}")
+            raise DocgenError(f"--map {item}：没有字段 {target}；可用的字段：{'、'.join(FIELDS)}"
+                              "（docgen ledger import --help 列出各字段）")
         mapping[column] = "external_no" if target == "case_no" else target
     return mapping
 
@@ -143,7 +129,8 @@ def parse_mappings(items: Iterable[str]) -> dict[str, str]:
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_RE = re.compile(
     r"^(\d{4})\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?)"
-    r"(?:[\sT]+\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?)?$")
+    r"(?:[\sT]*(?:上午|下午|晚上|早上)?\s*\d{1,2}(?:[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?|时(?:\d{1,2}分)?))?"
+    r"(?:上午|下午|晚上|早上)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
@@ -176,6 +163,23 @@ def parse_date(value: Any) -> dt.date | None:
     raise ValueError(f"日期无法识别：{value}（可用 2014-05-23、2014/5/23、2014.5.23、2014年5月23日）")
 
 
+def _row_date(values: dict[str, Any], name: str) -> dt.date | None:
+    """A row's date, parsed and within the range of things that have happened
+    (docgen.date_limits: a 9999 date is a bad row, never a stored poison pill)."""
+    what = FIELD_LABELS[name]
+    try:
+        day = parse_date(values.get(name))
+    except ValueError as exc:
+        raise ValueError(f"{what}：{exc}") from None
+    if day is not None:
+        try:
+            check_happened(day, what)
+        except DocgenError as exc:
+            # the ledger records what has happened: no --allow-future here
+            raise ValueError(str(exc).split("；确需")[0] + "；请检查年份") from None
+    return day
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -193,76 +197,74 @@ def _key_text(value: Any) -> str:
     return _text(value) or ""
 
 
-# --- masking ----------------------------------------------------------------------------------
-def mask_id(number: str | None) -> str | None:
-    """``110105194912310021`` → ``110105********0021``: area and last four stay, birth hidden."""
-    if not number:
-        return number
-    if len(number) <= 8:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """``13800138000`` → ``138****8000``; landlines keep area code and last four."""
-    if not phone:
-        return phone
-    digits = phone.replace("-", "")
-    if len(digits) < 7:
-        return "*" * len(phone)
-    if "-" in phone:
-        area, local = phone.split("-", 1)
-        return f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
 # --- export -----------------------------------------------------------------------------------
-def _row_of(case: Case, status: str, closed_date, satisfaction, result, unmasked: bool) -> list:
+@dataclass
+class _Routing:
+    body: str | None = None
+    date: dt.date | None = None
+    due: dt.date | None = None
+
+
+def _routing_of(events: list[Event], state) -> _Routing:
+    """The body the case went to and when (the last 交办/转送 up to the day), and the deadline in
+    force (the handling period, else the routing deadline)."""
+    from docgen.reports.stats import due_in_force
+
+    routing = _Routing()
+    for ev in events:
+        if ev.kind in ("交办", "转送"):
+            routing.body = ev.data.get("to") or routing.body
+            routing.date = ev.date
+    routing.due = due_in_force(state.deadlines)
+    return routing
+
+
+def _row_of(case: Case, state, routing: _Routing, unmasked: bool) -> list:
     p = case.petitioner
-    return [
-        case.case_no, case.external_no, case.channel, status, case.received_date, case.letter_date,
-        p.name or "匿名", p.id_number if unmasked else mask_id(p.id_number),
-        p.phone if unmasked else mask_phone(p.phone), p.address, case.persons, case.target,
-        case.request, case.category, case.summary, result, closed_date, satisfaction,
-        "、".join(case.flags), case.archive_no,
+    from docgen.reports.stats import township_for
+
+    closed = state.status == STATUS_CLOSED
+    values = [
+        case.case_no, case.external_no, case.channel, state.status, case.received_date,
+        case.letter_date, p.name or "匿名",
+        p.id_number if unmasked or not p.id_number else mask_id_number(p.id_number),
+        p.phone if unmasked or not p.phone else mask_phone(p.phone),
+        p.address, township_for(case), case.persons, case.target, case.request, case.category,
+        case.summary, routing.body, routing.date, routing.due, state.result,
+        state.closed_date if closed else None, state.satisfaction if closed else None,
+        case.extra.get("ledger_note"), "、".join(case.flags), case.archive_no,
     ]
+    if not unmasked:
+        # every free text: 诉求, 摘要, 办理结果 and the rest carry numbers as people wrote them
+        values = [mask_text(v) if isinstance(v, str) and h not in _NUMBER_COLUMNS else v
+                  for h, v in zip(EXPORT_COLUMNS, values, strict=True)]
+    return values
 
 
 def _ledger_sheet(ws_sheet, rows: list[list]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws_sheet.append(list(EXPORT_COLUMNS))
+    append_row(ws_sheet, list(EXPORT_COLUMNS))
     for row in rows:
-        ws_sheet.append([_clean_cell(v) for v in row])
+        append_row(ws_sheet, row)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws_sheet[1]:
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(horizontal="center", vertical="center")
     widths = {"登记号": 12, "外部编号": 12, "收到日期": 12, "来信日期": 12, "办结日期": 12,
-              "身份证号": 21, "联系电话": 15, "住址": 28, "诉求": 30, "内容摘要": 40, "办理结果": 30,
-              "档号": 24}
+              "交办日期": 12, "办理期限": 12, "身份证号": 21, "联系电话": 15, "住址": 28,
+              "乡镇（街道）": 12, "诉求": 30, "内容摘要": 40, "承办单位": 20, "办理结果": 30,
+              "备注": 20, "档号": 24}
     for i, header in enumerate(EXPORT_COLUMNS, 1):
         letter = get_column_letter(i)
         ws_sheet.column_dimensions[letter].width = widths.get(header, 10)
-        if header.endswith("日期"):
+        if header.endswith("日期") or header == "办理期限":
             for cell in ws_sheet[letter][1:]:
                 cell.number_format = "yyyy-mm-dd"
     ws_sheet.freeze_panes = "B2"
     ws_sheet.auto_filter.ref = ws_sheet.dimensions
-
-
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _clean_cell(value: Any) -> Any:
-    """openpyxl refuses control characters; Excel cells hold at most 32,767 characters."""
-    if isinstance(value, str):
-        value = _ILLEGAL_XML.sub("", value)
-        if len(value) > 32000:
-            value = value[:32000] + "…"
-    return value
 
 
 def ledger_rows(ws: Workspace, cases: list[Case], as_of: dt.date, unmasked: bool) -> list[list]:
@@ -270,28 +272,17 @@ def ledger_rows(ws: Workspace, cases: list[Case], as_of: dt.date, unmasked: bool
 
     rows = []
     for case in cases:
-        state = case_state(ws, case, ws.registry.events(case.id, as_of=as_of), as_of)
-        closed = state.status == STATUS_CLOSED
-        rows.append(_row_of(case, state.status, state.closed_date if closed else None,
-                            state.satisfaction if closed else None, state.result, unmasked))
+        events = ws.registry.events(case.id, as_of=as_of)
+        state = case_state(ws, case, events, as_of)
+        rows.append(_row_of(case, state, _routing_of(events, state), unmasked))
     return rows
-
-
-def _save(wb, path: Path) -> Path:
-    import io
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, buf.getvalue())
-    return path
 
 
 def export_ledger(ws: Workspace, path: Path, *, unmasked: bool = False, year: int | None = None,
                   as_of: dt.date | None = None) -> tuple[Path, int]:
     """Write every case (or those received in ``year``) as one row each; ID and phone numbers
-    are masked unless ``unmasked``. Returns the path and the number of cases."""
+    are masked, in their columns and inside every text, unless ``unmasked``. Returns the path
+    and the number of cases."""
     from openpyxl import Workbook
 
     as_of = as_of or dt.date.today()
@@ -300,12 +291,12 @@ def export_ledger(ws: Workspace, path: Path, *, unmasked: bool = False, year: in
     sheet = wb.active
     sheet.title = f"{year}年台账" if year else "信访台账"
     _ledger_sheet(sheet, ledger_rows(ws, cases, as_of, unmasked))
-    return _save(wb, path), len(cases)
+    return save_workbook(wb, path), len(cases)
 
 
 def write_stats_workbook(ws: Workspace, stats, path: Path) -> Path:
     """``stats --xlsx``: a sheet of figures (the same as ``--json``) and the period's ledger,
-    masked."""
+    masked (labels too: a 被反映对象 is text from a letter)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -316,28 +307,28 @@ def write_stats_workbook(ws: Workspace, stats, path: Path) -> Path:
     sheet.title = "统计"
     bold = Font(bold=True)
     p = stats.period
-    sheet.append(["统计期间", f"{p['from'] or '最早'} 至 {p['to'] or p['as_of']}", "截至", p["as_of"]])
-    sheet.append([])
+    append_row(sheet, ["统计期间", f"{p['from'] or '最早'} 至 {p['to'] or p['as_of']}", "截至", p["as_of"]])
+    append_row(sheet, [])
     for label, value in (("受理（件）", stats.total), ("办结（件）", stats.closed),
                          ("办结率", pct(stats.closure_rate)), ("按期办结率", pct(stats.on_time_rate)),
                          ("满意率", pct(stats.satisfaction_rate)), ("重复信访（件）", stats.repeat),
                          ("来访（件）", stats.visits), ("来访（人次）", stats.visitors),
                          ("集体访（批）", stats.group_visits)):
-        sheet.append([label, value])
+        append_row(sheet, [label, value])
     for title, counts in (("来源渠道", stats.by_channel), ("问题类别", stats.by_category),
                           ("被反映对象", stats.by_target), ("乡镇（街道）", stats.by_township),
                           ("月份", stats.by_month)):
-        sheet.append([])
-        sheet.append([title, "件数"])
+        append_row(sheet, [])
+        append_row(sheet, [title, "件数"])
         sheet.cell(sheet.max_row, 1).font = bold
         for k, v in counts.items():
-            sheet.append([k, v])
+            append_row(sheet, [mask_text(k), v])
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 26
     as_of = dt.date.fromisoformat(p["as_of"])
     _ledger_sheet(wb.create_sheet("台账"), ledger_rows(ws, [f.case for f in stats.cases], as_of,
                                                       unmasked=False))
-    return _save(wb, path)
+    return save_workbook(wb, path)
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -368,6 +359,8 @@ class ImportResult:
     skipped: list[Skipped] = field(default_factory=list)   # already imported
     mapping: dict[str, str] = field(default_factory=dict)  # column → field, as used
     ignored_columns: list[str] = field(default_factory=list)
+    total_rows: list[int] = field(default_factory=list)    # 合计/小计 rows, skipped
+    header_row: int = 0                                    # 1-based row of the header
 
     def to_json(self) -> dict[str, Any]:
         cases = []
@@ -378,12 +371,25 @@ class ImportResult:
             cases.append(data)
         return {"cases": cases, "errors": [e.to_json() for e in self.errors],
                 "skipped": [s.to_json() for s in self.skipped], "mapping": self.mapping,
-                "ignored_columns": self.ignored_columns}
+                "ignored_columns": self.ignored_columns, "total_rows": self.total_rows,
+                "header_row": self.header_row}
+
+    def notes(self) -> list[str]:
+        """What the text output says besides the cases: columns not read, totals skipped."""
+        lines = []
+        if self.ignored_columns:
+            lines.append(f"未导入的列：{'、'.join(self.ignored_columns)}"
+                         "（如需导入，用 --map 列名=字段 指明；字段见 docgen ledger import --help）")
+        for row in self.total_rows:
+            lines.append(f"第 {row} 行是合计行，已跳过")
+        return lines
 
     def summary(self) -> str:
         text = f"新登记 {len(self.registrations)} 件"
         if self.skipped:
             text += f"，已导入过 {len(self.skipped)} 行（未重复登记）"
+        if self.total_rows:
+            text += f"，跳过合计行 {len(self.total_rows)} 行"
         if self.errors:
             text += f"，{len(self.errors)} 行未导入（见上）"
         return text + "。"
@@ -418,9 +424,23 @@ def resolve_columns(headers: list[str], mapping: dict[str, str]) -> dict[int, st
     return columns
 
 
+def require_columns(headers: list[str], columns: dict[int, str]) -> None:
+    """Refuse, once, a ledger with no column for a field every row needs: say which field,
+    which headers would have served, and which headers the ledger has."""
+    for target in REQUIRED:
+        if target in columns.values():
+            continue
+        known = "、".join(h for h in DEFAULT_HEADERS[target] if not h.isascii())
+        found = "、".join(h for h in headers if h) or "（无）"
+        raise DocgenError(
+            f"台账中没有“{FIELD_LABELS[target]}”列（字段 {target}），无法导入任何一行。"
+            f"可识别的列名：{known}。台账的表头为：{found}。"
+            f"请用 --map 列名={target} 指明哪一列是{FIELD_LABELS[target]}")
+
+
 def _find_header(rows: list[tuple], mapping: dict[str, str]) -> int:
     """The header row among the first rows: the one naming most known columns (a ledger often
-    starts with a title row)."""
+    starts with a merged title row, a 填报单位 line, blank rows)."""
     known = {h for names in DEFAULT_HEADERS.values() for h in names} | {
         _norm_header(c) for c in mapping}
     best, best_hits = None, 0
@@ -430,7 +450,7 @@ def _find_header(rows: list[tuple], mapping: dict[str, str]) -> int:
             best, best_hits = i, hits
     if best is None or best_hits < 2 and not mapping:
         raise DocgenError("找不到表头行：前 10 行中没有可识别的列名（如 姓名、收到日期、反映内容），"
-                          "请用 --map 列名=字段 指明")
+                          "请用 --map 列名=字段 指明（字段见 docgen ledger import --help）")
     return best
 
 
@@ -457,15 +477,18 @@ class _Row:
     case: Case
     key: str
     by_number: bool
+    ext: str | None = None
+    values: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-def _case_from_row(values: dict[str, Any], group_threshold: int) -> Case:
-    """One row's values (by field) as a Case; ValueError with a Chinese message if it cannot be."""
-    received = parse_date(values.get("received_date"))
+def _case_from_row(values: dict[str, Any], group_threshold: int, forward: bool = False) -> Case:
+    """One row's values (by field) as a Case; ValueError with a Chinese message if it cannot be.
+    ``forward``: the routing column says 转送 (转送单位, 转办日期 …) rather than 交办."""
+    received = _row_date(values, "received_date")
     if received is None:
         raise ValueError("缺少收到日期")
-    letter = parse_date(values.get("letter_date"))
-    closed_date = parse_date(values.get("closed_date"))
+    letter = _row_date(values, "letter_date")
+    closed_date = _row_date(values, "closed_date")
     channel_raw = _text(values.get("channel"))
     channel = "来信"
     if channel_raw:
@@ -479,13 +502,20 @@ def _case_from_row(values: dict[str, Any], group_threshold: int) -> Case:
     if closed_date and closed_date < received:
         raise ValueError(f"办结日期 {closed_date} 早于收到日期 {received}")
     if status_raw and not closed and status_raw not in STATUSES and status_raw not in _MIDDLE_WORDS \
-            and status_raw not in ("未办结", "在办"):
+            and status_raw not in _OPEN_WORDS:
         raise ValueError(f"状态“{status_raw}”无法识别")
-    step = None if closed else _MIDDLE_WORDS.get(status_raw)
-    status = STATUS_CLOSED if closed else (_MIDDLE_STATUS[step] if step else STATUS_REGISTERED)
-    route_date = parse_date(values.get("route_date"))
+    route_to = _text(values.get("route_to"))
+    route_date = _row_date(values, "route_date")
     if route_date and route_date < received:
         raise ValueError(f"交办（转送）日期 {route_date} 早于收到日期 {received}")
+    if route_date and closed_date and route_date > closed_date:
+        raise ValueError(f"交办（转送）日期 {route_date} 晚于办结日期 {closed_date}")
+    step = None if closed else _MIDDLE_WORDS.get(status_raw)
+    if step is None and (route_to or route_date):
+        # a routing column without a middle status (a closed row, or no status column):
+        # the case went there all the same
+        step = "转送" if forward else "交办"
+    status = STATUS_CLOSED if closed else (_MIDDLE_STATUS[step] if step else STATUS_REGISTERED)
     satisfaction = None
     sat_raw = _norm_header(_text(values.get("satisfaction")) or "")
     if sat_raw:
@@ -519,24 +549,31 @@ def _case_from_row(values: dict[str, Any], group_threshold: int) -> Case:
         phone = normalize_phone(phone) or phone
     text = _text(values.get("text")) or ""
     summary = _text(values.get("summary"))
+    address = _text(values.get("petitioner.address"))
+    result = _text(values.get("result"))
     case = Case(
         case_no="", channel=channel, received_date=received, status=status, letter_date=letter,
         petitioner=Petitioner(name=name, id_number=id_number, id_valid=id_valid, phone=phone,
-                              address=_text(values.get("petitioner.address"))),
+                              address=address),
         target=_text(values.get("target")), request=_text(values.get("request")),
+        township=(_text(values.get("township")) or township_of(address) or township_in_text(text)
+                  or township_in_text(summary)),
         category=_text(values.get("category")), summary=summary or (text[:100] or None),
         text=text or (summary or ""), persons=persons,
         external_no=_text(values.get("external_no")),
-        closed_date=closed_date if closed else None, result=_text(values.get("result")),
+        closed_date=closed_date if closed else None, result=result,
         satisfaction=satisfaction if closed else None,
     )
+    note = _text(values.get("note"))
+    if note:
+        case.extra["ledger_note"] = note
     if masked:
         case.extra["masked_in_ledger"] = masked
     if persons >= group_threshold:
         case.flags.append(GROUP_FLAG)
     if step:
         case.extra["ledger_steps"] = _middle_steps(step, route_date or received, bool(route_date),
-                                                   _text(values.get("route_to")), case.result)
+                                                   route_to, None if closed else result)
         routed = case.extra["ledger_steps"][0]
         case.extra.update({"route_mode": routed["kind"], "route_date": routed["date"]})
         if routed["data"].get("to"):
@@ -546,13 +583,14 @@ def _case_from_row(values: dict[str, Any], group_threshold: int) -> Case:
 
 def _middle_steps(step: str, on: dt.date, dated: bool, body: str | None,
                   result: str | None) -> list[dict[str, Any]]:
-    """The workflow events behind a middle status (as plain data until the case has an id).
+    """The workflow events behind a middle status or a routing column (as plain data until the
+    case has an id).
 
     Without a date column the step is dated on the day of receipt, and said so; a 交办/转送
     without a 承办单位 column names the body as unknown (the workflow needs one)."""
     note = "台账导入" + ("" if dated else "，台账未载日期，按收到日期记")
     kind = "交办" if step == "收到结果" else step
-    data: dict[str, Any] = {"imported": True}
+    data: dict[str, Any] = {"imported": True, "dated": dated}
     if kind in ("交办", "转送"):
         data.update({"to": body or _UNNAMED_BODY, "mode": kind})
     elif kind == "答复" and result:
@@ -572,6 +610,15 @@ def _row_key(values: dict[str, Any]) -> str:
     content = {k: _key_text(v) for k, v in sorted(values.items())
                if _key_text(v) and k not in _KEYLESS_FIELDS}
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _is_total_row(row: tuple) -> bool:
+    """A footer of totals: its first filled cell reads 合计/小计/总计/共计."""
+    for v in row:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        return isinstance(v, str) and _TOTAL_ROW.match(_norm_header(v)) is not None
+    return False
 
 
 class _People:
@@ -607,37 +654,153 @@ class _People:
         return found
 
 
+class _Known:
+    """The keys of the cases in the registry: ledger numbers, content hashes and our own case
+    numbers (an export read back in), with the highest case id read so far, so that a later
+    ``load`` inside a write transaction reads only the cases added since."""
+
+    def __init__(self):
+        self.numbers: dict[str, str] = {}
+        self.hashes: dict[str, str] = {}
+        self.own: dict[str, str] = {}
+        self.last_id = 0
+
+    def add(self, case: Case) -> None:
+        if case.external_no:
+            self.numbers.setdefault(case.external_no, case.case_no)
+        self.own[case.case_no] = case.received_date.isoformat()
+        key = case.extra.get("ledger_key")
+        if key:
+            self.hashes.setdefault(key, case.case_no)
+        self.last_id = max(self.last_id, case.id or 0)
+
+    def load_keys(self, ws: Workspace) -> None:
+        """Every key, read with three queries (no Case objects: a first look before checking)."""
+        conn = ws.registry.conn
+        for ext, case_no in conn.execute(
+                "SELECT external_no, case_no FROM cases WHERE external_no IS NOT NULL"):
+            self.numbers.setdefault(ext, case_no)
+        for case_no, received in conn.execute("SELECT case_no, received_date FROM cases"):
+            self.own[case_no] = received
+        for key, case_no in conn.execute(
+                "SELECT json_extract(extra, '$.ledger_key'), case_no FROM cases "
+                "WHERE json_extract(extra, '$.ledger_key') IS NOT NULL"):
+            self.hashes.setdefault(key, case_no)
+
+    def find(self, ext: str | None, key: str, received: Any) -> str | None:
+        known = (self.numbers if ext else self.hashes).get(key)
+        if ext and not known and ext in self.own and _same_day(received, self.own[ext]):
+            known = ext
+        return known
+
+
+def _existing_keys(ws: Workspace) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    known = _Known()
+    known.load_keys(ws)
+    return known.numbers, known.hashes, known.own
+
+
+def _same_day(value: Any, iso_date: str) -> bool:
+    try:
+        return parse_date(value) == dt.date.fromisoformat(iso_date)
+    except ValueError:
+        return False
+
+
+@dataclass
+class _Reading:
+    """A ledger's header found and its columns resolved; ``rows`` yields (sheet row, values)."""
+
+    header_at: int
+    headers: list[str]
+    columns: dict[int, str]
+    rows: Any
+    total: int
+
+
+def _read_ledger(ws_sheet, mapping: dict[str, str]) -> _Reading:
+    rows_iter = ws_sheet.iter_rows(values_only=True)
+    head: list[tuple] = []
+    for row in rows_iter:
+        head.append(row)
+        if len(head) >= 10:
+            break
+    header_at = _find_header(head, mapping)
+    headers = [_norm_header(v) for v in head[header_at]]
+    columns = resolve_columns(headers, mapping)
+    body = [(header_at + 2 + i, row) for i, row in enumerate(head[header_at + 1:])]
+    total = max((ws_sheet.max_row or 0) - header_at - 1, len(body))
+    return _Reading(header_at, headers, columns, _chain(body, rows_iter, len(head)), total)
+
+
+def _result_for(reading: _Reading) -> ImportResult:
+    headers, columns = reading.headers, reading.columns
+    return ImportResult(mapping={headers[i]: f for i, f in sorted(columns.items())},
+                        ignored_columns=[h for i, h in enumerate(headers) if h and i not in columns],
+                        header_row=reading.header_at + 1)
+
+
 def import_ledger(ws: Workspace, path: Path, *, mapping: dict[str, str] | None = None,
                   sheet: str | None = None, progress: bool = False) -> ImportResult:
     """Import a ledger (.xlsx). Rows that cannot be taken are listed in ``errors``; rows imported
-    before (same key) in ``skipped``; the others are registered (closed with a 办结 event when
-    the ledger says so)."""
+    before (same key) in ``skipped``; 合计 rows in ``total_rows``; the others are registered
+    (routed, and closed with a 办结 event, when the ledger says so)."""
     mapping = dict(mapping or {})
     wb, ws_sheet = _read_sheet(path, sheet)
     try:
-        rows_iter = ws_sheet.iter_rows(values_only=True)
-        head: list[tuple] = []
-        for row in rows_iter:
-            head.append(row)
-            if len(head) >= 10:
-                break
-        header_at = _find_header(head, mapping)
-        headers = [_norm_header(v) for v in head[header_at]]
-        columns = resolve_columns(headers, mapping)
-        result = ImportResult(mapping={headers[i]: f for i, f in sorted(columns.items())},
-                              ignored_columns=[h for i, h in enumerate(headers)
-                                               if h and i not in columns])
-        by_number = "external_no" in columns.values()
-        body = [(header_at + 2 + i, row) for i, row in enumerate(head[header_at + 1:])]
-        total = max((ws_sheet.max_row or 0) - header_at - 1, len(body))
+        reading = _read_ledger(ws_sheet, mapping)
+        require_columns(reading.headers, reading.columns)
+        result = _result_for(reading)
         threshold = int(ws.section("visits").get("group_threshold", 5))
-        pending = _check_rows(ws, _chain(body, rows_iter, len(head)), columns,
-                              by_number, threshold, result, total if progress else None)
+        pending = _check_rows(ws, reading.rows, reading.columns,
+                              "external_no" in reading.columns.values(), threshold, result,
+                              reading.total if progress else None, headers=reading.headers)
     finally:
         wb.close()
     _register_rows(ws, pending, result, path, progress)
     result.errors.sort(key=lambda e: e.row)
+    result.skipped.sort(key=lambda e: e.row)
     return result
+
+
+@dataclass
+class LedgerPreview:
+    """What an import would do, registering nothing (the web's upload page)."""
+
+    header_row: int
+    headers: list[str]
+    mapping: dict[str, str]
+    ignored: list[str]
+    importable: int
+    errors: list[RowError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    total_rows: list[int] = field(default_factory=list)
+    sample: list[dict[str, Any]] = field(default_factory=list)
+
+
+def preview_ledger(ws: Workspace, path: Path, mapping: dict[str, str] | None = None,
+                   sheet: str | None = None, sample: int = 5) -> LedgerPreview:
+    """The header row, the mapping, the rows that would be refused or are already in, and the
+    first rows as they would be registered — the import's own steps, without registering."""
+    mapping = dict(mapping or {})
+    wb, ws_sheet = _read_sheet(path, sheet)
+    try:
+        reading = _read_ledger(ws_sheet, mapping)
+        require_columns(reading.headers, reading.columns)
+        result = _result_for(reading)
+        threshold = int(ws.section("visits").get("group_threshold", 5))
+        pending = _check_rows(ws, reading.rows, reading.columns,
+                              "external_no" in reading.columns.values(), threshold, result, None,
+                              headers=reading.headers)
+    finally:
+        wb.close()
+    rows = [{"row": r.number, "received_date": r.case.received_date,
+             "name": r.case.petitioner.display_name, "status": r.case.status,
+             "summary": (r.case.summary or r.case.text or "")[:60]} for r in pending[:sample]]
+    return LedgerPreview(header_row=result.header_row, headers=reading.headers,
+                         mapping=result.mapping, ignored=result.ignored_columns,
+                         importable=len(pending), errors=sorted(result.errors, key=lambda e: e.row),
+                         skipped=result.skipped, total_rows=result.total_rows, sample=rows)
 
 
 def _chain(first: list[tuple[int, tuple]], rest, next_row: int):
@@ -665,28 +828,23 @@ class _Null:
         return False
 
 
-def _existing_keys(ws: Workspace) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    conn = ws.registry.conn
-    numbers = {r[0]: r[1] for r in conn.execute(
-        "SELECT external_no, case_no FROM cases WHERE external_no IS NOT NULL")}
-    # our own export read back in: 登记号 is then a case number of this registry
-    own = {r[0]: r[1] for r in conn.execute("SELECT case_no, received_date FROM cases")}
-    hashes = {r[0]: r[1] for r in conn.execute(
-        "SELECT json_extract(extra, '$.ledger_key'), case_no FROM cases "
-        "WHERE json_extract(extra, '$.ledger_key') IS NOT NULL")}
-    return numbers, hashes, own
-
-
-def _same_day(value: Any, iso_date: str) -> bool:
-    try:
-        return parse_date(value) == dt.date.fromisoformat(iso_date)
-    except ValueError:
+def _forward_columns(headers: list[str] | None, columns: dict[int, str]) -> bool:
+    """The routing columns are named as a 转送 (转送单位, 转办日期 …)."""
+    if not headers:
         return False
+    return any(headers[i] in FORWARD_HEADERS for i, f in columns.items()
+               if f in ("route_to", "route_date") and i < len(headers))
 
 
 def _check_rows(ws: Workspace, rows, columns: dict[int, str], by_number: bool, threshold: int,
-                result: ImportResult, total: int | None) -> list[_Row]:
-    numbers, hashes, own = _existing_keys(ws)
+                result: ImportResult, total: int | None, *,
+                headers: list[str] | None = None) -> list[_Row]:
+    """Every row checked and made a Case (not yet registered). This first look at the keys
+    already in the registry only sorts out what is plainly imported before; the check that
+    counts is made again inside the write transaction (``_register_rows``)."""
+    known = _Known()
+    known.load_keys(ws)
+    forward = _forward_columns(headers, columns)
     in_file: dict[str, int] = {}
     pending: list[_Row] = []
     with _progress(rows, total, "检查台账") as bar:
@@ -694,13 +852,19 @@ def _check_rows(ws: Workspace, rows, columns: dict[int, str], by_number: bool, t
             if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             values = {f: row[i] for i, f in columns.items() if i < len(row)}
+            if _is_total_row(row):
+                try:
+                    has_date = _row_date(values, "received_date") is not None
+                except ValueError:
+                    has_date = False
+                if not has_date:
+                    result.total_rows.append(number)
+                    continue
             ext = _text(values.get("external_no")) if by_number else None
             key = ext if ext else _row_key(values)
-            known = (numbers if ext else hashes).get(key)
-            if ext and not known and ext in own and _same_day(values.get("received_date"), own[ext]):
-                known = ext
-            if known:
-                result.skipped.append(Skipped(number, known, f"已导入（案件 {known}）"))
+            found = known.find(ext, key, values.get("received_date"))
+            if found:
+                result.skipped.append(Skipped(number, found, f"已导入（案件 {found}）"))
                 continue
             if key in in_file:
                 if ext:
@@ -709,44 +873,56 @@ def _check_rows(ws: Workspace, rows, columns: dict[int, str], by_number: bool, t
                     result.skipped.append(Skipped(number, None, f"与第 {in_file[key]} 行内容相同"))
                 continue
             try:
-                case = _case_from_row(values, threshold)
+                case = _case_from_row(values, threshold, forward)
             except ValueError as exc:
                 result.errors.append(RowError(number, str(exc)))
                 continue
             in_file[key] = number
             case.extra["ledger_key"] = key if not ext else _row_key(values)
-            pending.append(_Row(number, case, key, bool(ext)))
+            pending.append(_Row(number, case, key, bool(ext), ext, values))
     return pending
 
 
 def _register_rows(ws: Workspace, pending: list[_Row], result: ImportResult, path: Path,
                    progress: bool) -> None:
     """Register in received order (so repeats link to the earlier case), BATCH rows per
-    transaction."""
+    transaction. Each transaction first reads the cases registered since the last look (another
+    import of the same ledger may be running) and skips a row whose key is now known: the check
+    and the insert are one transaction."""
     reg = ws.registry
     people = _People()
-    for case in reg.iter_cases():
-        people.add(case)
+    known = _Known()
     pending.sort(key=lambda r: (r.case.received_date, r.number))
     source = Path(path).name
     new_cases: list[Case] = []
+    first = True
     with _progress(range(len(pending)), len(pending) if progress else None, "登记入库") as bar:
         it = iter(bar)
         for start in range(0, len(pending), BATCH):
             chunk = pending[start:start + BATCH]
             done: list[tuple[_Row, list[PriorCase]]] = []
+            late: list[Skipped] = []
             with reg.transaction():
+                others = reg.iter_cases() if first else reg.list_cases(
+                    where="id > ?", params=(known.last_id,))
+                for case in others:
+                    known.add(case)
+                    people.add(case)
+                first = False
                 for row in chunk:
                     case = row.case
+                    found = known.find(row.ext, row.key, row.values.get("received_date"))
+                    if found:
+                        late.append(Skipped(row.number, found, f"已导入（案件 {found}）"))
+                        next(it, None)
+                        continue
                     case.extra.update({"ledger_file": source, "ledger_row": row.number})
                     priors = people.priors(case)
                     if priors and REPEAT_FLAG not in case.flags:
                         case.flags.append(REPEAT_FLAG)
                     steps = case.extra.pop("ledger_steps", ())
                     reg.add_case(case)
-                    reg.add_event(Event(case_id=case.id, kind="登记", date=case.received_date,
-                                        detail=f"台账导入（{source} 第 {row.number} 行）",
-                                        data={"source": "ledger", "file": source, "row": row.number}))
+                    reg.add_event(_registered_event(case, source, row.number))
                     for step in steps:
                         reg.add_event(Event(case_id=case.id, kind=step["kind"],
                                             date=dt.date.fromisoformat(step["date"]),
@@ -759,14 +935,32 @@ def _register_rows(ws: Workspace, pending: list[_Row], result: ImportResult, pat
                                                   "imported": True}))
                     for prior in priors:
                         reg.link(case.id, prior.case_id, "；".join(prior.reasons), kind="repeat")
+                    known.add(case)      # a later row with the same key is now a duplicate
                     people.add(case)     # later rows of this batch link to it
                     done.append((row, priors))
                     next(it, None)
+            result.skipped.extend(late)
             for row, priors in done:
                 new_cases.append(row.case)
                 result.registrations.append(Registration(case=row.case, prior_cases=priors))
                 result.rows.append(row.number)
     _index(ws, new_cases)
+
+
+def _registered_event(case: Case, source: str, row: int) -> Event:
+    """The 登记 event of an imported row: where it came from, its 备注, and for an open row
+    what the ledger said of its handling (the deadlines of such a case run from the ledger's
+    received date: ``show`` says so)."""
+    detail = f"台账导入（{source} 第 {row} 行）"
+    data: dict[str, Any] = {"source": "ledger", "file": source, "row": row}
+    note = case.extra.get("ledger_note")
+    if note:
+        detail += f"；备注：{note}"
+        data["note"] = note
+    if case.status != STATUS_CLOSED and case.result:
+        detail += f"；处理情况：{case.result}"
+        data["result"] = case.result
+    return Event(case_id=case.id, kind="登记", date=case.received_date, detail=detail, data=data)
 
 
 def _index(ws: Workspace, cases: list[Case]) -> None:
