@@ -216,3 +216,24 @@ def test_dashboard_counts_and_lists(ws, office):
     assert soon.counts["due_soon"] == 1 and soon.due_soon[0].case.case_no == office["late"]
     json.dumps(later.to_json(), ensure_ascii=False)
     assert "待拟办" in later.to_text()
+
+
+def test_pages_merge_the_replayed_cases_in_order(ws, new_case):
+    # every other case has a later step, so a past day replays half of them: each page of
+    # every size equals the same page of the full list
+    nos = []
+    for d in range(1, 15):
+        no = new_case(f"2024-03-{d:02d}").case_no
+        nos.append(no)
+        if d % 2:
+            workflow.transfer(ws, no, to="县住建局", on=D("2024-04-20"), letter=False)
+    day = D("2024-04-01")
+    for newest in (True, False):
+        full = _nos(query_cases(ws, as_of=day, limit=None, newest_first=newest))
+        assert full == (list(reversed(nos)) if newest else nos)
+        for size in (1, 3, 5, 14, 20):
+            for offset in range(0, 16):
+                total, views = query_cases(ws, as_of=day, limit=size, offset=offset,
+                                           newest_first=newest)
+                assert total == 14
+                assert [v.case.case_no for v in views] == full[offset:offset + size], (size, offset)
