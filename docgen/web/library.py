@@ -81,10 +81,16 @@ class TodayView:
     overdue: list[CaseView] = field(default_factory=list)
     awaiting_proposal: list[CaseView] = field(default_factory=list)
     awaiting_instruction: list[CaseView] = field(default_factory=list)
+    # the overdue cases by deadline kind (only docgen.dashboard tells them apart)
+    overdue_routing: list[CaseView] = field(default_factory=list)
+    overdue_results: list[CaseView] = field(default_factory=list)
+    overdue_review: list[CaseView] = field(default_factory=list)
+    overdue_notice: list[CaseView] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
-TODAY_LISTS = ("new", "due_soon", "overdue", "awaiting_proposal", "awaiting_instruction")
+TODAY_LISTS = ("new", "due_soon", "overdue", "awaiting_proposal", "awaiting_instruction",
+               "overdue_routing", "overdue_results", "overdue_review", "overdue_notice")
 NEW_DAYS = 7
 DUE_DAYS = 7
 TODAY_ROWS = 20

@@ -161,3 +161,13 @@ def test_edit_uses_the_edit_function_with_the_user(clerk, ws, case):
     assert events[-1].kind == "更正" and events[-1].actor == "clerk"
     r = clerk.post(f"/cases/{case.case_no}/edit", {"reason": "无"})
     assert r.status_code == 400 and "没有修改任何内容" in r.get_data(as_text=True)
+
+
+def test_today_shows_overdue_routing(clerk, ws, tmp_path):
+    import datetime as dt
+
+    old = register_letter(ws, tmp_path, received=dt.date.today() - dt.timedelta(days=40))
+    html = clerk.get("/").get_data(as_text=True)
+    overdue = html[html.find('id="overdue"'):]
+    assert old.case_no in overdue and ("超期未交办" in html or "已超期" in html)
+    assert 'class="count alarm"' in html

@@ -5,12 +5,14 @@
   function all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
   // Review page: tabs between the page images and the text.
+  var showTab = function () {};
   all("[data-tabs]").forEach(function (tabs) {
     var root = tabs.parentNode;
     function show(name) {
       all("[data-tab]", tabs).forEach(function (b) { b.classList.toggle("active", b.dataset.tab === name); });
       all("[data-pane]", root).forEach(function (p) { p.hidden = p.dataset.pane !== name; });
     }
+    showTab = show;
     var first = tabs.querySelector(".active");
     if (first) { show(first.dataset.tab); }
     all("[data-tab]", tabs).forEach(function (b) { b.addEventListener("click", function () { show(b.dataset.tab); }); });
@@ -20,13 +22,20 @@
   all(".review .field").forEach(function (field) {
     var name = field.dataset.field;
     function mark(on) {
+      var scrolled = false;
       field.classList.toggle("active", on);
+      // the words a field was read from are marked in the text: show it while editing one
+      if (on && field.classList.contains("has-src")) { showTab("text"); }
       all("span.src").forEach(function (s) {
         var hit = (" " + (s.dataset.fields || "") + " ").indexOf(" " + name + " ") >= 0;
         s.classList.toggle("hot", on && hit);
-        if (on && hit && !mark.scrolled) { s.scrollIntoView({block: "nearest"}); mark.scrolled = true; }
+        if (on && hit && !scrolled) {
+          // scroll the text pane only (scrollIntoView would move the whole page)
+          var pane = s.closest(".tab");
+          if (pane) { pane.scrollTop = Math.max(0, s.offsetTop - pane.offsetTop - 60); }
+          scrolled = true;
+        }
       });
-      mark.scrolled = false;
     }
     field.addEventListener("focusin", function () { mark(true); });
     field.addEventListener("focusout", function () { mark(false); });
