@@ -205,9 +205,10 @@ def _new_document():
            before=2 * LINE_PITCH.pt, keep_next=True)
     _style(doc, STYLE_DATE, align=WD_ALIGN_PARAGRAPH.RIGHT, right=4 * SIZE_3, keep_next=True)
     _style(doc, STYLE_NOTE, align=WD_ALIGN_PARAGRAPH.LEFT, first_line=two_chars, keep_next=True)
-    # 抄送: 四号, one character in from each side; continuation lines align after "抄送："
+    # 抄送: 四号, one character in from each side; continuation lines align after "抄送：". Half a
+    # line above it, not a whole one: a 函 must keep to its first page and has no line to spare.
     _style(doc, STYLE_CC, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.LEFT, left=4 * SIZE_4,
-           first_line=-3 * SIZE_4, right=SIZE_4, before=LINE_PITCH.pt)
+           first_line=-3 * SIZE_4, right=SIZE_4, before=LINE_PITCH.pt / 2)
     _style(doc, STYLE_PAGE_NO, font=SONGTI, size=SIZE_4, pitch=Pt(SIZE_4 * 1.2))
     _style(doc, STYLE_CELL, size=SIZE_4, align=TEXT_ALIGN, pitch=Pt(21))
     _style(doc, STYLE_LABEL, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, pitch=Pt(21))
@@ -322,12 +323,22 @@ class _Writer:
 
 
 # --- the 函 (信函格式) ------------------------------------------------------------------------
-_INTRO = ("{{ received_date }}，我委收到{{ source }}{% if target %}，反映{{ target }}有关问题"
-          "{% endif %}{% if case_no %}（登记号：{{ case_no }}）{% endif %}。"
-          "{% if facts %}主要内容如下：{% endif %}")
+# A 函 to another body keeps to one page with its signature (docgen.letters.layout estimates it,
+# build_context shortens the main issues to fit). The letterhead, title, closing request,
+# 附件说明, signature and 附注 leave about six lines of the first page, so what the letter
+# raises follows the opening sentence in one paragraph ("…收到张三来信（登记号：…），反映：…"),
+# then its 诉求 and the petitioner's phone (only where the office allows it). The letter itself
+# goes as 附件 (来信复印件).
+_ABOUT = ("{% if request %}诉求：{{ request }}{% if request[-1:] not in '。！？.!?' %}。{% endif %}{% endif %}"
+          "{% if petitioner_phone %}信访人联系电话：{{ petitioner_phone }}。{% endif %}")
+_INTRO = ("{{ received_date }}，我委收到{{ source }}{% if case_no %}（登记号：{{ case_no }}）{% endif %}"
+          "{% if facts %}，反映：{{ facts | join('') }}{% elif target %}，反映{{ target }}有关问题。"
+          "{% else %}。{% endif %}" + _ABOUT)
+_FOLLOW_ABOUT = "{% if facts %}该件反映：{{ facts | join('') }}{% endif %}" + _ABOUT
 
 
 def _facts(w: _Writer) -> None:
+    """The whole record, paragraph by paragraph (the reception report)."""
     w.p(STYLE_BODY, "{%p for para in facts %}")
     w.p(STYLE_BODY, "{{ para }}")
     w.p(STYLE_BODY, "{%p endfor %}")
@@ -373,11 +384,8 @@ def _letter_tail(w: _Writer, *, contact_note: bool = True, cc: bool = True) -> N
 def _assign(w: _Writer) -> None:
     _letter_head(w, "关于交办{{ source }}反映问题的函", "{{ route_to }}：")
     w.p(STYLE_BODY, _INTRO)
-    _facts(w)
-    w.p(STYLE_BODY, "根据《信访工作条例》有关规定，现将该件交你单位办理。请你单位认真调查核实，依法依规"
-                    "妥善处理，{% if deadline %}并于{{ deadline }}前{% else %}并在规定期限内{% endif %}"
-                    "将办理情况书面报告我委。办理情况报告应当包括调查核实情况、处理意见及答复信访人情况。")
-    _closing(w, "特此函告。")
+    w.p(STYLE_BODY, "现将该件交你单位依法依规办理，请{% if deadline %}于{{ deadline }}前{% else %}在规定期限内"
+                    "{% endif %}将调查核实、处理和答复信访人的情况书面报告我委。")
     _attachment_gap(w)
     _attachments(w)
     _letter_tail(w)
@@ -393,11 +401,8 @@ def _attachment_gap(w: _Writer) -> None:
 def _forward(w: _Writer) -> None:
     _letter_head(w, "关于转送{{ source }}反映问题的函", "{{ route_to }}：")
     w.p(STYLE_BODY, _INTRO)
-    _facts(w)
-    w.p(STYLE_BODY, "按照“属地管理、分级负责，谁主管、谁负责”的原则，现将该件转送你单位，请依法依规"
-                    "研究处理，并直接答复信访人。{% if deadline %}请于{{ deadline }}前将处理结果告知我委。"
-                    "{% endif %}")
-    _closing(w, "特此函告。")
+    w.p(STYLE_BODY, "按照“属地管理、分级负责，谁主管、谁负责”的原则，现将该件转送你单位依法依规处理，"
+                    "并直接答复信访人。{% if deadline %}请于{{ deadline }}前将处理结果告知我委。{% endif %}")
     _attachment_gap(w)
     _attachments(w)
     _letter_tail(w)
@@ -412,11 +417,7 @@ _FOLLOW_INTRO = ("我委{% if original_date %}于{{ original_date }}{% endif %}�
 
 def _supervise(w: _Writer) -> None:
     _letter_head(w, "关于督办{{ source }}反映问题的函", "{{ route_to }}：")
-    w.p(STYLE_BODY, _FOLLOW_INTRO)
-    w.p(STYLE_BODY, "{%p if facts %}")
-    w.p(STYLE_BODY, "该件主要内容如下：")
-    w.p(STYLE_BODY, "{%p endif %}")
-    _facts(w)
+    w.p(STYLE_BODY, _FOLLOW_INTRO + _FOLLOW_ABOUT)
     w.p(STYLE_BODY, "为切实维护信访人合法权益，现对该件予以督办。请你单位高度重视，"
                     "{% if supervisor %}由{{ supervisor }}负责督办，{% endif %}"
                     "{% if responsible %}{{ responsible }}具体承办，{% endif %}"

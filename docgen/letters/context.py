@@ -5,17 +5,36 @@ missing text is ``""`` and missing lists are ``[]``, so templates hide a part wi
 instead of printing a dangling label. Dates are written the GB/T 9704 way (``2014年5月23日``).
 User text is passed through unchanged except for characters XML cannot hold; docxtpl escapes it
 (``autoescape=True``) and never evaluates it as template code.
+
+Personal data: a 函 to another body (:data:`ROUTING_KINDS`) never carries the petitioner's ID
+number, carries the phone only with ``[privacy] phone_in_letters = true``, and every text in it
+goes through :func:`docgen.privacy.mask_text`; other kinds mask when ``mask`` (by default the
+告知书, which leaves the office; the internal forms show the numbers). What the letter is about
+comes from :mod:`docgen.letters.content`: a few sentences of main issues in a 函, the 摘要 on a
+form, what a clerk corrected before anything derived.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
+from docgen.letters.content import issues_paragraphs, request_text, summary_paragraphs
 from docgen.letters.kinds import ALL_VARIABLES, get_kind
 from docgen.models import Case, Petitioner
+from docgen.privacy import mask_id_number, mask_phone, mask_text
+
+# 函 sent to another body — often the body complained about. They never carry the petitioner's
+# ID number, carry the phone only where ``[privacy] phone_in_letters`` says so, and every text
+# in them is masked (docs/standards.md §4; issue 9 item 8).
+ROUTING_KINDS = ("交办函", "转送函", "督办函", "催办函")
+# The office's own particulars: printed as configured, never masked.
+_OFFICE_KEYS = frozenset({"office_name", "office_short_name", "office_dept", "office_contact",
+                          "office_phone", "office_address", "contact", "phone"})
+_FORM_KINDS = ("来信登记处理单", "来访接待登记表")
 
 NOTICE_TITLES = {
     "受理": "信访事项受理告知书",
@@ -61,24 +80,6 @@ def next_doc_number(registry, prefix: str, kind: str, year: int) -> str:
     if not prefix:
         raise DocgenError(f"未配置{kind}的发文字号前缀：请在 docgen.toml 的 [office] 中设置 doc_prefix")
     return format_doc_number(prefix, year, registry.next_sequence(f"doc:{prefix}:{year}"))
-
-
-def mask_id_number(value: str | None) -> str:
-    """``330122********1234``: area code and the last four characters stay readable."""
-    v = (value or "").strip()
-    if len(v) <= 10:
-        return "*" * len(v)
-    return v[:6] + "*" * (len(v) - 10) + v[-4:]
-
-
-def mask_phone(value: str | None) -> str:
-    """``138****5678``; landlines keep the area code and the last four digits."""
-    v = (value or "").strip()
-    digits = [i for i, ch in enumerate(v) if ch.isdigit()]
-    if len(digits) < 7:
-        return v
-    keep = set(digits[:3] + digits[-4:])
-    return "".join(ch if (i in keep or not ch.isdigit()) else "*" for i, ch in enumerate(v))
 
 
 def clean_text(value: Any) -> str:
@@ -134,6 +135,7 @@ def routing_warnings(case: Case, route_to: str | None) -> list[str]:
 
 def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None, kind: str,
                   *, date: dt.date | None = None, mask: bool | None = None,
+                  template_dir: Path | str | None = None, fit_page: bool = True,
                   **extra: Any) -> dict[str, Any]:
     """Variables for the template of ``kind``.
 
@@ -141,8 +143,13 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
     section names the office). Routing details come from ``case.extra`` (``route_to``,
     ``route_mode``, ``route_doc_no``, ``route_date``, ``due_date``, ``proposal``,
     ``instruction``, ...); keyword arguments override them (e.g. ``doc_no=``, ``route_to=``,
-    ``notice_type=``, ``new_due_date=``). ``date`` is the 成文日期 (default today). ``mask``
-    hides ID and phone numbers; by default only in 函 that leave the office.
+    ``notice_type=``, ``new_due_date=``, ``facts_limit=``). ``date`` is the 成文日期 (default
+    today). ``mask`` hides ID and phone numbers in the kinds that are not 函 to another body
+    (those are always masked, see the module docstring); by default in the 告知书 only.
+
+    A 函 to another body is kept to one page with its signature (``fit_page``): when the
+    template that will be used (the workspace's in ``template_dir``, else the built-in one)
+    would run over, the main issues are shortened (:mod:`docgen.letters.layout`).
     """
     spec = get_kind(kind)
     if isinstance(case, dict):
@@ -151,8 +158,11 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
     office = config.get("office", config) if isinstance(config, dict) else {}
     info: dict[str, Any] = {**(case.extra or {}), **extra}
     date = _as_date(date) or dt.date.today()
+    routing = spec.name in ROUTING_KINDS
     if mask is None:
         mask = spec.letter_format
+    privacy = config.get("privacy", {}) if isinstance(config, dict) else {}
+    phone_in_letters = bool((privacy or {}).get("phone_in_letters", False))
     pet = case.petitioner or Petitioner()
 
     name = one_line(pet.name)
@@ -165,12 +175,8 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
     route_date = _as_date(info.get("route_date"))
     # the workflow keeps the routing deadline as route_due_date; an explicit due_date wins
     due = _as_date(info.get("due_date") or info.get("route_due_date"))
-    # A visit's record is its whole content (the summary is only its first line); a letter's
-    # slip shows the summary.
-    if spec.name in _VISIT_KINDS:
-        facts = paragraphs(info.get("facts") or case.text or case.summary)
-    else:
-        facts = paragraphs(info.get("facts") or case.summary or case.text)
+    limit = info.get("facts_limit", spec.facts_limit)
+    facts, request = _facts_and_request(spec.name, case, info, limit)
     # Visit details as docgen.visits registered them (case.extra["visit"]); keyword arguments
     # and top-level extra keys win.
     visit = info.get("visit") if isinstance(info.get("visit"), dict) else {}
@@ -227,14 +233,16 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
         "petitioner_name": name,
         "petitioner_display": display,
         "anonymous": not name,
-        "petitioner_id": mask_id_number(pet.id_number) if mask else one_line(pet.id_number),
-        "petitioner_phone": mask_phone(pet.phone) if mask else one_line(pet.phone),
+        "petitioner_id": "" if routing else
+        mask_id_number(pet.id_number) if mask else one_line(pet.id_number),
+        "petitioner_phone": (one_line(pet.phone) if phone_in_letters else "") if routing else
+        mask_phone(pet.phone) if mask else one_line(pet.phone),
         "petitioner_address": one_line(pet.address),
         "persons": persons,
         "cosigners": "，".join(one_line(c) for c in case.cosigners if one_line(c)),
         "source": source,
         "target": one_line(case.target),
-        "request": one_line(case.request),
+        "request": one_line(request),
         "category": one_line(case.category),
         "nature": one_line(case.nature),
         "summary": one_line(case.summary),
@@ -276,9 +284,64 @@ def build_context(case: Case | dict[str, Any], ws_config: dict[str, Any] | None,
         "analysis": clean_text(info.get("analysis")).strip(),
     }
     _check_required(spec.name, ctx)
+    masking = routing or mask
+    if masking:
+        exempt = _OFFICE_KEYS | ({"petitioner_phone"} if routing and phone_in_letters else set())
+        for key, value in ctx.items():
+            if key not in exempt:
+                ctx[key] = _masked(value)
     missing = ALL_VARIABLES - ctx.keys()
     assert not missing, f"context lacks declared variables: {sorted(missing)}"
+    if routing and fit_page and limit is not None and not info.get("facts"):
+        ctx = _fit_one_page(spec.name, case, info, ctx, template_dir, masking)
     return ctx
+
+
+def _facts_and_request(kind: str, case: Case, info: dict[str, Any],
+                       limit: int | None) -> tuple[list[str], str]:
+    """What the document says about the letter: 函 print the main issues (a clerk's corrected
+    摘要 first), forms the 摘要, the reception report the whole record of the visit."""
+    if kind in _FORM_KINDS:
+        facts = summary_paragraphs(case, info, int(limit or 0))
+    else:
+        facts = issues_paragraphs(case, info, None if limit is None else int(limit))
+    facts = [line for f in facts for line in paragraphs(f)]
+    if kind in _FORM_KINDS or kind in ROUTING_KINDS:
+        return facts, one_line(request_text(case, facts, stated_once=kind in ROUTING_KINDS))
+    return facts, one_line(case.request)
+
+
+def _fit_one_page(kind: str, case: Case, info: dict[str, Any], ctx: dict[str, Any],
+                  template_dir, masking: bool) -> dict[str, Any]:
+    """``ctx`` with main issues (and, if that is not enough, 诉求) short enough for the 函 to
+    end on its first page."""
+    from docgen.letters.content import cut
+    from docgen.letters.layout import CHARS_PER_LINE, overflow_lines
+
+    for _ in range(6):
+        over = overflow_lines(kind, ctx, template_dir)
+        if over <= 0:
+            break
+        shrink = over * (CHARS_PER_LINE - 1)
+        used = sum(len(p) for p in ctx["facts"])
+        if used:
+            facts, request = _facts_and_request(kind, case, info, max(0, used - shrink))
+            ctx = {**ctx, "facts": facts, "request": request}
+        elif ctx["request"]:
+            ctx = {**ctx, "request": cut(ctx["request"], max(0, len(ctx["request"]) - shrink))}
+        else:
+            break                     # nothing of the letter left to shorten
+        if masking:
+            ctx["facts"], ctx["request"] = _masked(ctx["facts"]), _masked(ctx["request"])
+    return ctx
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 def _check_required(kind: str, ctx: dict[str, Any]) -> None:
@@ -292,8 +355,6 @@ def _check_required(kind: str, ctx: dict[str, Any]) -> None:
     if not ctx["office_name"] and kind in ("交办函", "转送函", "督办函", "催办函", "告知书"):
         raise DocgenError("未配置发文机关名称：请在 docgen.toml 的 [office] 中设置 name")
 
-
-_VISIT_KINDS = ("来访接待登记表", "接待报告")
 
 
 def _names(value: Any) -> str:

@@ -51,6 +51,13 @@ _RECORD = frozenset({
 })
 
 
+# Characters of 主要反映问题 a 函 prints and of 摘要 a form prints (see build_context, which
+# lowers them further when the rest of a 函 is long, so that it keeps to one page).
+LIMIT_ASSIGN = 300
+LIMIT_FOLLOW_UP = 200
+LIMIT_FORM = 200
+
+
 @dataclass(frozen=True)
 class Kind:
     """One document kind."""
@@ -61,6 +68,9 @@ class Kind:
     letter_format: bool       # GB/T 9704 信函格式 (letterhead, double lines, 文号)
     numbered: bool            # gets a 发文字号 from the per-year, per-kind sequence
     variables: frozenset[str]
+    # At most this many characters of 主要反映问题 / 摘要 (``facts``); None: the whole text.
+    # A 函 must fit on one page with its signature, a form on one sheet.
+    facts_limit: int | None = None
 
     @property
     def filename(self) -> str:
@@ -69,27 +79,27 @@ class Kind:
     def to_json(self) -> dict:
         return {"kind": self.name, "english": self.english, "description": self.description,
                 "letter_format": self.letter_format, "numbered": self.numbered,
-                "variables": sorted(self.variables)}
+                "variables": sorted(self.variables), "facts_limit": self.facts_limit}
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("交办函", "assign", "交办：限期办理，书面报告办理情况", True, True,
-         COMMON_VARIABLES | _ROUTING),
+         COMMON_VARIABLES | _ROUTING, facts_limit=LIMIT_ASSIGN),
     Kind("转送函", "forward", "转送：由有权处理的机关办理并直接答复信访人", True, True,
-         COMMON_VARIABLES | _ROUTING),
+         COMMON_VARIABLES | _ROUTING, facts_limit=LIMIT_ASSIGN),
     Kind("督办函", "supervise", "督办：引用原交办文号和期限，督促办理", True, True,
-         COMMON_VARIABLES | _ROUTING | _FOLLOW_UP),
+         COMMON_VARIABLES | _ROUTING | _FOLLOW_UP, facts_limit=LIMIT_FOLLOW_UP),
     Kind("催办函", "remind", "催办：引用原交办文号和期限，催促报告", True, True,
-         COMMON_VARIABLES | _ROUTING | _FOLLOW_UP),
+         COMMON_VARIABLES | _ROUTING | _FOLLOW_UP, facts_limit=LIMIT_FOLLOW_UP),
     Kind("告知书", "notice", "告知信访人：受理 / 不予受理 / 转送告知", True, True,
          COMMON_VARIABLES | {"doc_no", "notice_type", "notice_title", "reason", "route_to",
-                             "route_date", "deadline", "contact", "phone"}),
+                             "route_date", "deadline", "contact", "phone"}, facts_limit=LIMIT_FORM),
     Kind("来访接待登记表", "visit_register", "来访接待登记表", False, False,
-         COMMON_VARIABLES | _RECORD | {"route_to", "route_mode"}),
+         COMMON_VARIABLES | _RECORD | {"route_to", "route_mode"}, facts_limit=LIMIT_FORM),
     Kind("接待报告", "visit_report", "接待报告：基本情况、反映的主要问题、接待处理情况、分析及建议",
          False, False, COMMON_VARIABLES | _RECORD | {"route_to", "route_mode"}),
     Kind("来信登记处理单", "letter_slip", "来信登记处理单（拟办意见、领导批示）", False, False,
-         COMMON_VARIABLES | _RECORD | {"route_to", "route_mode", "deadline"}),
+         COMMON_VARIABLES | _RECORD | {"route_to", "route_mode", "deadline"}, facts_limit=LIMIT_FORM),
 )}
 
 ALL_VARIABLES = frozenset().union(*(k.variables for k in KINDS.values()))

@@ -26,11 +26,17 @@ def render_kind(kind: str, case, out_dir: Path, name: str | None = None, **extra
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> dict[str, Path]:
-    """kind → .docx of the sample case; plus 'hostile' (交办函) and 'long' (交办函)."""
+    """kind → .docx of the sample case; plus 'hostile' (交办函) and 'long' (交办函).
+
+    The hostile and the long 交办函 print the letter's text as given (``facts=``, as a clerk may
+    pass it), not its main issues: they test what a template does with any text, and a whole
+    letter running over several pages."""
     out = tmp_path_factory.mktemp("letters")
     docs = {kind: render_kind(kind, sample_case(), out) for kind in KINDS}
-    docs["hostile"] = render_kind("交办函", hostile_case(), out, "hostile")
-    docs["long"] = render_kind("交办函", long_case(), out, "long")
+    hostile = hostile_case()
+    docs["hostile"] = render_kind("交办函", hostile, out, "hostile", facts=hostile.text)
+    long = long_case()
+    docs["long"] = render_kind("交办函", long, out, "long", facts=long.text)
     return docs
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from docgen.errors import DocgenError
 from docgen.letters import KINDS, build_context, format_date, next_doc_number
-from docgen.letters.context import doc_prefix, mask_id_number, mask_phone, routing_warnings
+from docgen.letters.context import doc_prefix, routing_warnings
 from docgen.letters.kinds import get_kind
 from docgen.registry import Registry
 from tests.fixtures.letters_cases import OFFICE_CONFIG, anonymous_case, sample_case
@@ -71,35 +71,53 @@ def test_anonymous_case_has_no_none_anywhere(kind):
     assert ctx["source"] == "匿名来信"
 
 
-def test_facts_are_split_into_paragraphs_without_leading_blanks():
+def test_record_is_split_into_paragraphs_without_leading_blanks():
     case = sample_case(text="\u3000\u3000第一段。\r\n\n  第二段。\n")
-    ctx = build_context(case, OFFICE_CONFIG, "交办函")
+    ctx = build_context(case, OFFICE_CONFIG, "接待报告")
     assert ctx["facts"] == ["第一段。", "第二段。"]
 
 
-def test_summary_is_preferred_over_full_text():
-    ctx = build_context(sample_case(summary="反映车库渗水。"), OFFICE_CONFIG, "交办函")
-    assert ctx["facts"] == ["反映车库渗水。"]
+def test_letter_prints_main_issues_and_form_the_summary():
+    case = sample_case(summary="反映车库渗水。")
+    assert build_context(case, OFFICE_CONFIG, "来信登记处理单")["facts"] == ["反映车库渗水。"]
+    letter = build_context(case, OFFICE_CONFIG, "交办函")["facts"]
+    assert letter == ["2013年起小区地下车库长期渗水，多次向物业和住建局反映未果。"
+                      "请求有关部门督促开发商维修，并追究相关责任。"]
 
 
-def test_id_and_phone_are_masked_in_letters_but_not_in_internal_forms():
-    letter = build_context(sample_case(), OFFICE_CONFIG, "交办函")
+def test_clerks_summary_and_request_win():
+    case = sample_case(summary="反映车库渗水，要求维修。", request="督促开发商维修车库",
+                       extra={**sample_case().extra, "edited": ["summary", "request"]})
+    ctx = build_context(case, OFFICE_CONFIG, "交办函")
+    assert ctx["facts"] == ["反映车库渗水，要求维修。"]
+    assert ctx["request"] == "督促开发商维修车库"
+
+
+def test_id_never_and_phone_only_by_configuration_in_letters_to_another_body():
+    config = {**OFFICE_CONFIG, "privacy": {"phone_in_letters": True}}
+    for kind in ("交办函", "转送函", "督办函", "催办函"):
+        letter = build_context(sample_case(), OFFICE_CONFIG, kind)
+        assert letter["petitioner_id"] == "" and letter["petitioner_phone"] == ""
+        assert build_context(sample_case(), OFFICE_CONFIG, kind, mask=False)["petitioner_id"] == ""
+        allowed = build_context(sample_case(), config, kind)
+        assert allowed["petitioner_id"] == "" and allowed["petitioner_phone"] == "13812345678"
+    notice = build_context(sample_case(), OFFICE_CONFIG, "告知书")
+    assert notice["petitioner_id"] == "110105********002X"
+    assert notice["petitioner_phone"] == "138****5678"
     form = build_context(sample_case(), OFFICE_CONFIG, "来访接待登记表")
-    assert letter["petitioner_id"] == "110105********002X"
-    assert letter["petitioner_phone"] == "138****5678"
     assert form["petitioner_id"] == "11010519491231002X"
-    assert build_context(sample_case(), OFFICE_CONFIG, "交办函", mask=False)["petitioner_phone"] == "13812345678"
 
 
-def test_masking_helpers():
-    assert mask_id_number("11010519491231002X") == "110105********002X"
-    assert mask_phone("0571-64212345") == "057*-****2345"
-    assert mask_phone("138 1234 5678") == "138 **** 5678"
-    assert mask_id_number(None) == ""
+def test_letters_use_the_one_masking_of_docgen_privacy():
+    import docgen.letters.context as context
+    import docgen.privacy as privacy
+
+    assert context.mask_id_number is privacy.mask_id_number
+    assert context.mask_phone is privacy.mask_phone
 
 
 def test_control_characters_are_dropped_but_tabs_kept():
-    ctx = build_context(sample_case(text="a\x00b\x07c\td"), OFFICE_CONFIG, "交办函")
+    ctx = build_context(sample_case(text="a\x00b\x07c\td"), OFFICE_CONFIG, "接待报告")
     assert ctx["facts"] == ["abc\td"]
 
 

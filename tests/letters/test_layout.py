@@ -205,9 +205,11 @@ def test_copy_to_line_ends_with_full_stop(rendered):
 def test_assign_letter_states_deadline_and_written_report(rendered):
     text = "\n".join(p.text for p in Document(rendered["交办函"]).paragraphs)
     assert "关于交办张三来信反映问题的函" in text
-    assert "并于2014年7月22日前将办理情况书面报告我委" in text
+    assert "请于2014年7月22日前将调查核实、处理和答复信访人的情况书面报告我委" in text
     assert "（联系人：李明，联系电话：0571-64212345）" in text
-    assert "本人张三，住桐庐县城南街道春江花园6栋。" in text
+    # the main issues, not the letter: no self-introduction with the address
+    assert "（登记号：2014-0012），反映：2013年起小区地下车库长期渗水" in text
+    assert "本人张三" not in text and "春江花园" not in text
 
 
 def test_supervision_letter_cites_original_number_and_deadline(rendered):

@@ -22,7 +22,6 @@ def test_markup_and_template_syntax_in_user_text_render_literally(rendered):
     text = body_text(rendered["hostile"])
     assert HOSTILE_TEXT in text          # <, &, ", {{ }}, {% %}, {# #}, tab, emoji, as typed
     assert '诉求：<b>赔偿</b> & "道歉"。' in text
-    assert "反映A&B <公司>有关问题" in text
     assert "\x00" not in text and "\x07" not in text
 
 
@@ -39,7 +38,14 @@ def test_anonymous_letter_has_no_dangling_labels(tmp_path):
     assert "匿名来信" in text
     for dangling in ("None", "诉求：", "反映有关问题", "于前", "（）"):
         assert dangling not in text
-    assert "并在规定期限内将办理情况书面报告我委" in text   # no deadline known → no empty date
+    assert "请在规定期限内将调查核实" in text   # no deadline known → no empty date
+
+
+def test_target_is_named_when_the_letter_says_nothing_to_quote(tmp_path):
+    case = sample_case(text="", summary=None, target="A&B <公司>", request=None)
+    ctx = build_context(case, OFFICE_CONFIG, "交办函", date=dt.date(2014, 5, 23))
+    text = body_text(render_document("交办函", ctx, tmp_path / "a.docx"))
+    assert "（登记号：2014-0012），反映A&B <公司>有关问题。" in text
 
 
 def test_missing_phone_and_contact_drop_the_note(tmp_path):

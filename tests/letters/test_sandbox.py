@@ -108,7 +108,7 @@ def test_a_tag_hidden_outside_the_visible_text_is_found_and_refused(tmp_path, mo
 
 def test_huge_repetition_is_refused(tmp_path):
     templates = tmp_path / "templates"
-    hostile(templates, "{{ request * 1000000000 }}")
+    hostile(templates, "{{ case_no * 1000000000 }}")
     with pytest.raises(DocgenError, match="过长"):
         render_with(templates)
 
@@ -117,10 +117,10 @@ def test_loop_variables_and_ordinary_filters_still_work(tmp_path):
     templates = tmp_path / "templates"
     path = hostile(templates, "{% for a in attachments %}{{ loop.index }}.{{ a | trim }}"
                               "{% if not loop.last %}；{% endif %}{% endfor %}"
-                              "{{ request[-1:] }}{{ cc | default('无') | length }}")
+                              "{{ case_no[-1:] }}{{ cc | default('无') | length }}")
     assert check_template(path).problems == []
     text = "\n".join(p.text for p in Document(render_with(templates)).paragraphs)
-    assert "1.来信复印件失14" in text
+    assert "1.来信复印件214" in text
 
 
 def test_builtin_templates_render_in_the_sandbox(tmp_path):
