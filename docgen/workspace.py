@@ -58,6 +58,7 @@ engine = "auto"             # auto / whoosh / tantivy
 
 [privacy]
 mask_exports = true         # 台账导出、报表中遮蔽身份证号和电话
+phone_in_letters = false    # 交办函、转送函、督办函、催办函中印信访人电话（身份证号从不印）
 """
 
 
