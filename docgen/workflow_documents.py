@@ -75,7 +75,8 @@ def write_case_document(ws: Workspace, case: Case, kind: str, *, on: dt.date,
         overrides["due_date"] = deadline.due_date
     # Checked before a number is taken: a refused document leaves the sequence alone even
     # outside a transaction.
-    build_context(case, ws.config, spec.name, date=on, mask=mask, **{**overrides, **context})
+    build_context(case, ws.config, spec.name, date=on, mask=mask,
+                  template_dir=ws.templates_dir, **{**overrides, **context})
     if spec.numbered:
         if not doc_no:
             doc_no = next_doc_number(ws.registry, doc_prefix(ws.config, spec.name), spec.name,
@@ -83,7 +84,8 @@ def write_case_document(ws: Workspace, case: Case, kind: str, *, on: dt.date,
         overrides["doc_no"] = doc_no
     else:
         doc_no = None
-    values = build_context(case, ws.config, spec.name, date=on, mask=mask, **{**overrides, **context})
+    values = build_context(case, ws.config, spec.name, date=on, mask=mask,
+                           template_dir=ws.templates_dir, **{**overrides, **context})
 
     folder = ws.case_dir(case.case_no) / "documents"
     name = document_name(spec.name, doc_no)

@@ -120,11 +120,13 @@ def _archived_copy(ws, case, spec, on, overrides, doc_no, mask, out):
     from docgen.letters.render import render_document
 
     say(f"提示：案件 {case.case_no} 已归档（档号 {case.archive_no}），文书只写到输出文件，不列入案件")
-    build_context(case, ws.config, spec.name, date=on, mask=mask, **overrides)
+    build_context(case, ws.config, spec.name, date=on, mask=mask,
+                  template_dir=ws.templates_dir, **overrides)
     number = _doc_number(ws, case, spec.name, on, doc_no) if spec.numbered else None
     if number:
         overrides = {**overrides, "doc_no": number}
-    values = build_context(case, ws.config, spec.name, date=on, mask=mask, **overrides)
+    values = build_context(case, ws.config, spec.name, date=on, mask=mask,
+                           template_dir=ws.templates_dir, **overrides)
     target = out or ws.output_dir / safe_filename(f"{case.case_no}-{spec.name}.docx")
     return [render_document(spec.name, values, target, template_dir=ws.templates_dir)], number
 
