@@ -42,10 +42,13 @@ def _stats_text(stats) -> str:
 @json_option
 @click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path),
               help="另写出信访情况分析报告（.docx）")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="另写出信访情况分析报告的 PDF（需要 LibreOffice）")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
               help="另写出统计表和本期台账（.xlsx，个人信息已遮蔽）")
 @pass_app
-def stats_cmd(app, year, date_from, date_to, as_of, as_json, docx_path, xlsx_path) -> None:
+def stats_cmd(app, year, date_from, date_to, as_of, as_json, docx_path, pdf_path,
+              xlsx_path) -> None:
     """统计：受理件数（按渠道、类别、被反映对象、乡镇、月份），办结率、按期办结率、满意率，
     重复信访、集体访和来访人次；可写出分析报告和台账。"""
     from docgen.reports.stats import compute_stats
@@ -57,6 +60,10 @@ def stats_cmd(app, year, date_from, date_to, as_of, as_json, docx_path, xlsx_pat
         from docgen.reports.analysis_report import write_analysis_report
 
         files.append(str(write_analysis_report(ws, stats, docx_path)))
+    if pdf_path is not None:
+        from docgen.reports.analysis_report import write_analysis_pdf
+
+        files.append(str(write_analysis_pdf(ws, stats, pdf_path)))
     if xlsx_path is not None:
         from docgen.reports.ledger import write_stats_workbook
 

@@ -24,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from docgen.fileio import atomic_write_bytes
+from docgen.fileio import atomic_write_bytes, make_dirs
 from docgen.letters.style import (
     FANGSONG,
     HEITI,
@@ -114,12 +114,26 @@ def previous_period(stats: Stats, ws: Workspace) -> Stats | None:
                          as_of=dt.date.fromisoformat(p["as_of"]))
 
 
+# Below this many cases in a denominator a rate or a share says nothing about the office's work
+# (one repeat petition of three cases is "33%"): the commentary gives the count and no judgement.
+MIN_CASES = 5
+# A suggestion is made only where a figure stands out (docs/statistics.md, analysis report).
+TOP_SHARE = 0.25          # a category is "concentrated" from a quarter of all cases
+ON_TIME_TARGET = 0.9
+SATISFACTION_TARGET = 0.8
+REPEAT_SHARE = 0.1
+GROUP_VISITS = 3
+
+
 def change_words(now: int, before: int | None) -> str:
-    """``同比增长12.5%`` / ``同比下降3.0%`` / ``与上年同期持平``."""
+    """``同比增长12.5%`` / ``同比下降3.0%`` / ``与上年同期持平``; against a handful of cases a
+    percentage misleads, so then the earlier count is given."""
     if before is None:
         return ""
     if before == 0:
         return "上年同期无登记" if now else "与上年同期持平"
+    if before < MIN_CASES:
+        return f"上年同期{before}件"
     diff = (now - before) / before
     if abs(diff) < 0.0005:
         return "与上年同期持平"
@@ -131,15 +145,27 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return [(k, v) for k, v in counts.items() if k != UNKNOWN]
 
 
+def _names(keys: list[str], limit: int = 3, unit: str = "项") -> str:
+    shown = "、".join(keys[:limit])
+    return shown + (f"等{len(keys)}{unit}" if len(keys) > limit else "")
+
+
 def _leaders(counts: dict[str, int], total: int, suffix: str = "") -> str:
+    """The largest group(s) and the next two; ties are named together, never ranked."""
     ranked = _ranked(counts)
     if not ranked:
         return ""
-    first, n = ranked[0]
-    text = f"{first}{suffix}最多，{n}件，占{share(n, total)}"
-    if len(ranked) > 1:
-        rest = "、".join(f"{k}{suffix}{v}件（{share(v, total)}）" for k, v in ranked[1:3])
-        text += f"；其次是{rest}"
+    top = ranked[0][1]
+    first = [k for k, v in ranked if v == top]
+    if len(first) == len(ranked) and len(ranked) > 1:
+        return f"{_names([k + suffix for k in first])}各{top}件，分布均衡。"
+    if len(first) > 1:
+        text = f"{_names([k + suffix for k in first])}最多，各{top}件，各占{share(top, total)}"
+    else:
+        text = f"{first[0]}{suffix}最多，{top}件，占{share(top, total)}"
+    rest = ranked[len(first):len(first) + 2]
+    if rest:
+        text += "；其次是" + "、".join(f"{k}{suffix}{v}件（{share(v, total)}）" for k, v in rest)
     return text + "。"
 
 
@@ -158,51 +184,112 @@ class Commentary:
     suggestions: list[str]
 
 
+def _overview(s: Stats, previous: Stats | None) -> str:
+    label = period_label(s)
+    if s.total == 0:
+        return f"{label}，未受理信访事项。"
+    change = change_words(s.total, previous.total if previous else None)
+    parts = [f"{label}，共受理信访事项{s.total}件" + (f"，{change}" if change else "") + "。"]
+    visits = f"其中来访{s.visits}件{s.visitors}人次" if s.visits else "本期无来访"
+    if s.group_visits:
+        visits += f"，集体访{s.group_visits}批（{s.group_threshold}人及以上）"
+    rates = [f"已办结{s.closed}件，办结率{pct(s.closure_rate)}"]
+    if s.on_time_rate is not None:
+        rates.append(f"按期办结率{pct(s.on_time_rate)}")
+    if s.satisfaction_rate is not None:
+        rates.append(f"满意率{pct(s.satisfaction_rate)}")
+    parts.append(visits + "；" + "，".join(rates) + "。")
+    return "".join(parts)
+
+
+def _months(s: Stats) -> str:
+    """Highest and lowest month over the months of the period that had begun by ``as_of``
+    (a month with no case counts as 0); one month, or every month alike, is said as such."""
+    as_of = s.period["as_of"][:7]
+    months = [m for m in period_months(s) if m <= as_of] or sorted(s.by_month)
+    if not s.total or not months:
+        return ""
+    counts = {m: s.by_month.get(m, 0) for m in months}
+    filled = [m for m, v in counts.items() if v]
+    if len(filled) == 1:
+        return f"从时间分布看，本期受理件均在{_month_cn(filled[0])}。"
+    hi, lo = max(counts.values()), min(counts.values())
+    if hi == lo:
+        return f"从时间分布看，各月受理件数相同，均为{hi}件。"
+    high = [_month_cn(m) for m, v in counts.items() if v == hi]
+    low = [_month_cn(m) for m, v in counts.items() if v == lo]
+    each = "各" if len(high) > 1 else ""
+    return (f"从时间分布看，{_names(high, unit='个月')}最多（{each}{hi}件），"
+            f"{_names(low, unit='个月')}最少（{'各' if len(low) > 1 else ''}{lo}件）。")
+
+
+def _handling(s: Stats) -> str:
+    if s.total == 0:
+        return ""
+    if s.closed == 0:
+        return "本期受理件均未办结。"
+    text = f"已办结{s.closed}件，办结率{pct(s.closure_rate)}"
+    if s.with_due:
+        text += (f"；有办理期限的{s.with_due}件中，按期办结{s.on_time}件，"
+                 f"按期办结率{pct(s.on_time_rate)}")
+    text += "。"
+    if s.answered:
+        text += (f"已回访并表态的{s.answered}件中，满意和基本满意{s.satisfied}件，"
+                 f"满意率{pct(s.satisfaction_rate)}。")
+    else:
+        text += "办结件尚无回访表态，满意率无从计算。"
+    return text
+
+
+def _focus(s: Stats) -> str:
+    if s.total == 0:
+        return ""
+    repeat = (f"重复信访{s.repeat}件，占受理总数的{share(s.repeat, s.total)}" if s.repeat
+              else "本期无重复信访")
+    group = f"集体访{s.group_visits}批" if s.group_visits else "无集体访"
+    visitors = f"，来访总人次{s.visitors}" if s.visits else ""
+    return f"{repeat}；{group}{visitors}。"
+
+
+def suggestions_for(s: Stats) -> list[str]:
+    """Only what a figure calls for: a category holding a quarter of enough cases, on-time or
+    satisfaction rates under target over enough cases, repeats and group visits in number."""
+    out = []
+    ranked = _ranked(s.by_category)
+    if ranked and s.total >= MIN_CASES:
+        name, n = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0
+        if n >= MIN_CASES and n / s.total >= TOP_SHARE and n > second:
+            out.append(f"{name}类问题{n}件，占{share(n, s.total)}，反映集中，建议提请有关专门委员会"
+                       "结合监督工作开展专题调研，推动从源头上解决。")
+    if s.with_due >= MIN_CASES and s.on_time_rate is not None and s.on_time_rate < ON_TIME_TARGET:
+        late = s.with_due - s.on_time
+        out.append(f"有{late}件未能在期限内办结（按期办结率{pct(s.on_time_rate)}），"
+                   "建议加强催办督办，对超期件逐件跟踪。")
+    if s.repeat >= MIN_CASES and s.repeat / s.total >= REPEAT_SHARE:
+        out.append(f"重复信访{s.repeat}件，占{share(s.repeat, s.total)}，建议对多次来信来访人员"
+                   "逐人梳理，落实包案化解。")
+    if s.group_visits >= GROUP_VISITS:
+        out.append(f"集体访{s.group_visits}批，建议对涉及人数较多的问题提前研判，"
+                   "督促有关方面及早化解。")
+    if s.answered >= MIN_CASES and s.satisfaction_rate is not None \
+            and s.satisfaction_rate < SATISFACTION_TARGET:
+        out.append(f"已回访的{s.answered}件中不满意{s.answered - s.satisfied}件（满意率"
+                   f"{pct(s.satisfaction_rate)}），建议加强办理结果回访，对不满意件督促承办单位再研究。")
+    return out
+
+
 def commentary(stats: Stats, previous: Stats | None) -> Commentary:
     s, total = stats, stats.total
-    label = period_label(s)
-    change = change_words(total, previous.total if previous else None)
-    change = f"，{change}" if change else ""
-    overview = (f"{label}，共受理信访事项{total}件{change}。"
-                f"其中来访{s.visits}件{s.visitors}人次，集体访{s.group_visits}批（{s.group_threshold}人及以上）；"
-                f"已办结{s.closed}件，办结率{pct(s.closure_rate)}；"
-                f"按期办结率{pct(s.on_time_rate)}，满意率{pct(s.satisfaction_rate)}。")
-    if total == 0:
-        overview = f"{label}，未受理信访事项。"
     channels = ("从来源渠道看，" + "，".join(f"{k}{v}件（{share(v, total)}）"
                                         for k, v in s.by_channel.items()) + "。") if total else ""
     categories = f"从反映问题看，{_leaders(s.by_category, total, '类')}" if _ranked(s.by_category) else ""
     targets = f"从被反映对象看，{_leaders(s.by_target, total)}" if _ranked(s.by_target) else ""
     townships = f"从地域分布看，{_leaders(s.by_township, total)}" if _ranked(s.by_township) else ""
     if s.by_township.get(UNKNOWN):
-        townships += f"另有{s.by_township[UNKNOWN]}件住址未注明乡镇（街道）。"
-    months = ""
-    if s.by_month:
-        hi_m = max(s.by_month.items(), key=lambda kv: (kv[1], kv[0]))
-        lo_m = min(s.by_month.items(), key=lambda kv: (kv[1], kv[0]))
-        months = (f"从时间分布看，{_month_cn(hi_m[0])}最多（{hi_m[1]}件），"
-                  f"{_month_cn(lo_m[0])}最少（{lo_m[1]}件）。")
-    handling = (f"已办结{s.closed}件，办结率{pct(s.closure_rate)}；其中有办理期限的{s.with_due}件中，"
-                f"按期办结{s.on_time}件，按期办结率{pct(s.on_time_rate)}。"
-                f"已回访并表态的{s.answered}件中，满意和基本满意{s.satisfied}件，"
-                f"满意率{pct(s.satisfaction_rate)}。")
-    focus = (f"重复信访{s.repeat}件，占受理总数的{share(s.repeat, total)}；"
-             f"集体访{s.group_visits}批，来访总人次{s.visitors}。")
-    suggestions = []
-    top_cat = _ranked(s.by_category)
-    if top_cat:
-        suggestions.append(f"{top_cat[0][0]}类问题反映集中，建议提请有关专门委员会结合监督工作"
-                           "开展专题调研，推动从源头上解决。")
-    if s.on_time_rate is not None and s.on_time_rate < 0.9:
-        suggestions.append("部分交办件未能按期报送办理结果，建议加强催办督办，对超期件逐件跟踪。")
-    if total and s.repeat / total >= 0.05:
-        suggestions.append("重复信访占比较高，建议对多次来信来访人员逐人梳理，落实包案化解。")
-    if s.satisfaction_rate is not None and s.satisfaction_rate < 0.8:
-        suggestions.append("满意率有待提高，建议加强办理结果回访，对不满意件督促承办单位再研究。")
-    if not suggestions:
-        suggestions.append("继续落实交办、督办、回访各环节，保持信访工作良好态势。")
-    return Commentary(overview, channels, categories, targets, townships, months, handling, focus,
-                      suggestions)
+        townships += f"另有{s.by_township[UNKNOWN]}件未能确定所属乡镇（街道）。"
+    return Commentary(_overview(s, previous), channels, categories, targets, townships, _months(s),
+                      _handling(s), _focus(s), suggestions_for(s))
 
 
 def _month_cn(key: str) -> str:
@@ -346,11 +433,17 @@ class _Report:
                 run = para.add_run(mask_text(str(value)))
                 set_run_fonts(run._r, HEITI if r == 0 else FANGSONG)
                 run.font.size = Pt(SIZE_4)
-            if r == 0:   # repeat the header on every page the table runs over
-                trpr = table.rows[0]._tr.get_or_add_trPr()
-                el = OxmlElement("w:tblHeader")
-                el.set(qn("w:val"), "true")
-                trpr.append(el)
+            trpr = table.rows[r]._tr.get_or_add_trPr()
+            # no row broken over a page, and every row kept with the next, so a table stays
+            # on one page with its 合计 row (Word and LibreOffice both honour keep-with-next
+            # on the paragraphs of all rows but the last)
+            trpr.append(_on("w:cantSplit"))
+            if r == 0:   # repeat the header should a long table still run over
+                trpr.append(_on("w:tblHeader"))
+            if r < len(rows):
+                for cell in cells:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
         for gc, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
             gc.set(qn("w:w"), str(Mm(width).twips))
         self.p(STYLE_CELL, "")       # breathing space after the table
@@ -363,6 +456,12 @@ class _Report:
         para.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
         self.p(STYLE_CAPTION, f"图{self.figures}　{title}")
         self.p(STYLE_CELL, "")
+
+
+def _on(tag: str):
+    el = OxmlElement(tag)
+    el.set(qn("w:val"), "true")
+    return el
 
 
 def _masked(counts: dict[str, int]) -> dict[str, int]:
@@ -378,6 +477,16 @@ def _count_rows(counts: dict[str, int], total: int) -> list[list[str]]:
     rows = [[k, str(v), share(v, total)] for k, v in counts.items()]
     rows.append(["合计", str(total), share(total, total) if total else "—"])
     return rows
+
+
+SATISFACTION_ORDER = ("满意", "基本满意", "不满意", "未回访", "未填写")
+
+
+def satisfaction_order(counts: dict[str, int]) -> dict[str, int]:
+    """满意, 基本满意, 不满意, 未回访, 未填写 — the scale's order, not the counts'."""
+    ordered = {k: counts[k] for k in SATISFACTION_ORDER if counts.get(k)}
+    ordered.update({k: v for k, v in counts.items() if k not in ordered})
+    return ordered
 
 
 def repeat_petitioners(stats: Stats, limit: int = 10) -> list[list[str]]:
@@ -427,25 +536,29 @@ def build_analysis_report(ws: Workspace, stats: Stats, previous: Stats | None = 
             ["满意率", pct(stats.satisfaction_rate), pct(previous.satisfaction_rate) if previous else "—"]]
     r.table("主要指标", ["指标", "本期", "上年同期"], rows, [66, 45, 45])
 
+    # heading, table caption, figure caption (地域分布 is already a 分布: no 地域分布分布)
     sections = [
-        ("来源渠道", notes.channels, stats.by_channel, "渠道", "pie"),
-        ("反映问题类别", notes.categories, stats.by_category, "类别", "bar"),
-        ("被反映对象", notes.targets, stats.by_target, "被反映对象", "bar"),
-        ("地域分布", notes.townships, stats.by_township, "乡镇（街道）", "bar"),
+        ("来源渠道", "来源渠道统计", "来源渠道分布", notes.channels, stats.by_channel, "渠道", "pie"),
+        ("反映问题类别", "反映问题类别统计", "反映问题类别分布", notes.categories, stats.by_category,
+         "类别", "bar"),
+        ("被反映对象", "被反映对象统计", "被反映对象分布", notes.targets, stats.by_target, "被反映对象",
+         "bar"),
+        ("地域分布", "地域分布统计", "各乡镇（街道）受理件数", notes.townships, stats.by_township,
+         "乡镇（街道）", "bar"),
     ]
     n = 1
-    for heading, text, counts, column, kind in sections:
+    for heading, table_caption, figure_caption, text, counts, column, kind in sections:
         n += 1
         r.p(STYLE_H1, f"{CN_NUMBERS[n - 1]}、{heading}")
         if total == 0:
             r.p(STYLE_BODY, "本期无数据。")
             continue
         r.p(STYLE_BODY, text)
-        r.table(f"{heading}统计", [column, "件数", "占比"], _count_rows(counts, total), [76, 40, 40])
+        r.table(table_caption, [column, "件数", "占比"], _count_rows(counts, total), [76, 40, 40])
         # the caption under the figure names it; no title inside the chart
         labels = _masked(counts)
         png = charts.pie_chart(labels) if kind == "pie" else charts.bar_chart(labels)
-        r.figure(f"{heading}分布", png)
+        r.figure(figure_caption, png)
 
     n += 1
     r.p(STYLE_H1, f"{CN_NUMBERS[n - 1]}、时间分布")
@@ -455,26 +568,27 @@ def build_analysis_report(ws: Workspace, stats: Stats, previous: Stats | None = 
 
     n += 1
     r.p(STYLE_H1, f"{CN_NUMBERS[n - 1]}、办理情况")
-    r.p(STYLE_BODY, notes.handling)
+    r.p(STYLE_BODY, notes.handling or "本期无数据。")
     if stats.by_status:
         r.table("办理状态", ["状态", "件数", "占比"], _count_rows(stats.by_status, total), [76, 40, 40])
     if stats.by_satisfaction:
         r.table("回访满意度（已办结件）", ["满意度", "件数", "占比"],
-                _count_rows(stats.by_satisfaction, stats.closed), [76, 40, 40])
+                _count_rows(satisfaction_order(stats.by_satisfaction), stats.closed), [76, 40, 40])
 
     n += 1
     r.p(STYLE_H1, f"{CN_NUMBERS[n - 1]}、需要关注的情况")
-    r.p(STYLE_BODY, notes.focus)
+    r.p(STYLE_BODY, notes.focus or "本期无数据。")
     repeaters = repeat_petitioners(stats)
     if repeaters:
         r.p(STYLE_BODY, "本期多次信访的人员如下（姓名已作遮蔽处理）：")
         r.table("多次信访人员", ["信访人", "乡镇（街道）", "件数", "最近一次"], repeaters,
                 [30, 46, 24, 56])
 
-    n += 1
-    r.p(STYLE_H1, f"{CN_NUMBERS[n - 1]}、几点建议")
-    for i, text in enumerate(notes.suggestions, 1):
-        r.p(STYLE_BODY, f"{i}.{text}" if len(notes.suggestions) > 1 else text)
+    if notes.suggestions:      # only where a figure calls for one (suggestions_for)
+        n += 1
+        r.p(STYLE_H1, f"{CN_NUMBERS[n - 1]}、几点建议")
+        for i, text in enumerate(notes.suggestions, 1):
+            r.p(STYLE_BODY, f"{i}.{text}" if len(notes.suggestions) > 1 else text)
 
     r.p(STYLE_BODY, "")
     r.p(STYLE_SIGNATURE, office.get("office_name", "信访室"))
@@ -495,6 +609,23 @@ def write_analysis_report(ws: Workspace, stats: Stats, path: Path,
     buf = io.BytesIO()
     doc.save(buf)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     atomic_write_bytes(path, buf.getvalue())
+    return path
+
+
+def write_analysis_pdf(ws: Workspace, stats: Stats, path: Path,
+                       previous: Stats | None | bool = True) -> Path:
+    """``stats --pdf``: the report converted by LibreOffice (docgen.letters.pdf, with the
+    fontconfig that maps the 公文 fonts), written atomically to ``path``."""
+    import tempfile
+
+    from docgen.letters.pdf import convert_to_pdf
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="docgen-report-") as tmp:
+        docx = write_analysis_report(ws, stats, Path(tmp) / f"{path.stem}.docx", previous)
+        pdf = convert_to_pdf([docx], Path(tmp))[0]
+        make_dirs(path.parent)
+        atomic_write_bytes(path, pdf.read_bytes())
     return path
