@@ -23,8 +23,10 @@ from docgen.fileio import atomic_write_bytes, atomic_write_text
 from docgen.models import FILE_ATTACHMENT, FILE_ORIGINAL, STATUS_FILED, Case, Event, StoredFile
 
 COLUMNS = ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")
-# column widths in mm on landscape A4 (type area 297 - 2 × 20 mm)
-_DOCX_WIDTHS_MM = (12, 46, 30, 28, 92, 20, 12, 12, 25)
+# column widths in mm on landscape A4: they fill the type area (297 - 2 × 20 = 257 mm) exactly;
+# 档号 (24 characters) and 日期 fit on one line, two-character headers too, 题名 gets the rest
+_DOCX_WIDTHS_MM = (12, 56, 30, 20, 70, 22, 12, 12, 23)
+_NOTES_WIDTHS_MM = (46, 124)
 _XLSX_WIDTHS = (6, 28, 18, 14, 60, 11, 6, 6, 20)
 STATE_NAME = ".catalogue-state.json"
 BODY_FONT = "仿宋_GB2312"
@@ -267,6 +269,26 @@ def _fill_cell(cell, text: str, bold: bool = False, size: float = 10.5) -> None:
     _set_font(p.add_run(text), BODY_FONT, size, bold)
 
 
+def _fix_widths(table, widths_mm: tuple[float, ...]) -> None:
+    """Column widths that Word, WPS and LibreOffice all keep: the table grid (which LibreOffice
+    lays out by; python-docx leaves it equal), the table width and a fixed layout."""
+    from docx.oxml.ns import qn
+
+    twips = [round(w * 1440 / 25.4) for w in widths_mm]
+    tbl = table._tbl
+    for col, w in zip(tbl.tblGrid.iterchildren(qn("w:gridCol")), twips, strict=True):
+        col.set(qn("w:w"), str(w))
+    tblpr = tbl.tblPr
+    width = tblpr.find(qn("w:tblW"))
+    if width is None:     # python-docx writes one; keep the schema order when it did not
+        width = tblpr.makeelement(qn("w:tblW"), {})
+        style = tblpr.find(qn("w:tblStyle"))
+        tblpr.insert(0 if style is None else list(tblpr).index(style) + 1, width)
+    width.set(qn("w:w"), str(sum(twips)))
+    width.set(qn("w:type"), "dxa")
+    tblpr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
+
+
 def catalogue_docx(series: Series, rows: list[CatalogueRow], office: str) -> bytes:
     """Landscape A4, one row per 件, header row repeated on every page."""
     from docx.oxml.ns import qn
@@ -283,9 +305,14 @@ def catalogue_docx(series: Series, rows: list[CatalogueRow], office: str) -> byt
         for row in table.rows:
             row.cells[i].width = Mm(width)
         _fill_cell(table.rows[0].cells[i], name, bold=True)
+    _fix_widths(table, _DOCX_WIDTHS_MM)
     header_tr = table.rows[0]._tr
     trpr = header_tr.get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+    # a 件's row is never split over two pages (the proto row carries it to every row)
+    for tr in (header_tr, table.rows[1]._tr):
+        rpr = tr.get_or_add_trPr()
+        rpr.insert(0, rpr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
     # Building rows by cloning one prototype is linear; python-docx's add_row is not.
     proto = table.rows[1]._tr
     proto.getparent().remove(proto)
@@ -313,6 +340,8 @@ def catalogue_docx(series: Series, rows: list[CatalogueRow], office: str) -> byt
 def notes_docx(series: Series, rows: list[CatalogueRow], people: dict[str, str],
                today: dt.date) -> bytes:
     """备考表: what the box (series) holds, who arranged and who checked it, and when."""
+    from docx.shared import Mm
+
     doc = _new_document(landscape=False)
     _heading(doc, "备　考　表")
     paper = [r for r in rows if r.paper]
@@ -339,6 +368,11 @@ def notes_docx(series: Series, rows: list[CatalogueRow], people: dict[str, str],
         notes += "。"
     table = doc.add_table(rows=5, cols=2)
     table.style = "Table Grid"
+    table.autofit = False
+    # labels narrow, the notes wide (portrait type area 210 - 2 × 20 = 170 mm)
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width = Mm(_NOTES_WIDTHS_MM[0]), Mm(_NOTES_WIDTHS_MM[1])
+    _fix_widths(table, _NOTES_WIDTHS_MM)
     values = [("盒内文件情况说明", notes),
               ("整理人", people.get("arranger", "")),
               ("整理日期", today.strftime("%Y年%-m月%-d日")),

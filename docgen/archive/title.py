@@ -102,10 +102,21 @@ def _clean(text: str | None) -> str:
     return "".join((text or "").split())
 
 
+# A 被反映对象 read out of a sentence ("某公司借款纠纷一案经桐城市人民法院") keeps the clause
+# before the body: the body is the organisation name after the last clause word.
+_CLAUSE_WORD = re.compile(r"一案|纠纷|经|被|向|由|对于|对")
+_ORG_END = re.compile(r"(?:法院|检察院|公安局|分局|派出所|政府|局|委员会|村委会|居委会|办事处|街道|公司|"
+                      r"医院|学校|银行|中心|所|厅|委|院|处|站|队|社|集团|镇|乡|村|厂|店)$")
+
+
 def _target_phrase(case: Case) -> str:
     """The body complained about, when it is short enough to stand in a title."""
     target = _ORG_BRACKETS.sub("", _clean(case.target))
     target = re.split(r"[、，,;；/]|以及", target, maxsplit=1)[0] if target else ""
+    if _CLAUSE_WORD.search(target):
+        target = _CLAUSE_WORD.split(target)[-1]
+        if not _ORG_END.search(target):
+            return ""
     if not (2 <= len(target) <= TARGET_MAX) or _PUNCT.search(target) or _FIRST_PERSON.search(target):
         return ""
     if re.search(r"人大|人民代表大会|信访", target):   # the office itself, not a complaint's object

@@ -54,6 +54,15 @@ def test_titles_of_the_usual_shapes(kw, title):
     assert title_of(_case(name, **kw)) == title
 
 
+def test_a_target_read_out_of_a_sentence_keeps_only_the_body():
+    case = _case(target="某公司借款纠纷一案经桐城市人民法院",
+                 summary="反映2019年其与某公司借款纠纷一案经桐城市人民法院判决胜诉，申请强制执行后至今已三年，"
+                         "法院一直未执行到位，要求依法监督")
+    assert title_of(case) == "刘志强关于反映桐城市人民法院执行问题的来信及处理材料"
+    case = _case(target="多次上访被打击报复", summary="反映干部打击报复")
+    assert title_of(case) == "刘志强关于反映干部作风问题的来信及处理材料"
+
+
 def test_nothing_nameable_falls_back_to_a_phrase_not_a_sentence():
     case = _case(summary="我家的事情一直没有人管，请领导为我做主。", category="其他")
     assert title_of(case) == "刘志强关于反映有关问题的来信及处理材料"

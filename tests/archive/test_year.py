@@ -302,3 +302,15 @@ def test_cli_archive_says_paper_items_and_pages(year, tmp_path):
     assert out.returncode == 0, out.stderr
     assert "（1 个文件，1 页）" in out.stdout
     assert out.stderr.endswith("\n")
+
+
+def test_catalogue_docx_keeps_its_column_widths_and_whole_rows(year):
+    """LibreOffice lays a table out by its grid: python-docx leaves the grid equal, which squeezed
+    题名 into a ninth of the page and split rows over pages (seen in the rendered PNG)."""
+    root, _, _ = year
+    xml = zipfile.ZipFile(catalogue_paths(root / "archive", _series())["docx"]).read("word/document.xml").decode()
+    grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', xml)]
+    assert len(grid) == 9 and abs(sum(grid) - 257 * 1440 / 25.4) < 10
+    assert grid[4] == max(grid)                       # 题名 the widest column
+    assert '<w:tblLayout w:type="fixed"/>' in xml
+    assert xml.count("<w:cantSplit") == xml.count("<w:tr>") + xml.count("<w:tr ")
