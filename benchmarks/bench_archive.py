@@ -3,6 +3,11 @@ JPEG result report, DOCX processing slip), registered straight through the regis
 
     python benchmarks/bench_archive.py                 # 10,000 cases (about 6 GB, twice)
     python benchmarks/bench_archive.py --cases 2000 --dir /tmp/bench-archive
+    python benchmarks/bench_archive.py --cases 200 --distinct-docx --docx-pages render
+
+Every case's DOCX is the same file unless ``--distinct-docx`` (then LibreOffice lays out each
+one for its page count, as with real 登记处理单 that differ per case); ``--docx-pages estimate``
+counts .docx pages from their layout without LibreOffice (``[archive] docx_pages``).
 
 Prints MB/s for ``archive_batch`` and ``verify_archive`` (payload bytes / wall time), with
 progress bars on stderr. Results are recorded in benchmarks/README.md (归档 / archive).
@@ -63,10 +68,25 @@ def _files() -> list[tuple[str, str, str, bytes]]:
             (FILE_DOCUMENT, "来信登记处理单", "来信登记处理单.docx", _docx_with_image(195))]
 
 
-def populate(ws: Workspace, n: int) -> int:
-    """n closed cases; every file gets 16 unique bytes at its end so no two are identical."""
+def _distinct_docx(i: int, image: bytes) -> bytes:
+    from docx import Document
+    from docx.shared import Mm
+
+    doc = Document()
+    doc.add_paragraph(f"来信登记处理单 第{i}件")
+    doc.add_paragraph("拟办意见：" + "请有关单位依法处理并报告结果。" * (1 + i % 40))
+    doc.add_picture(io.BytesIO(image), width=Mm(80))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def populate(ws: Workspace, n: int, distinct_docx: bool = False) -> int:
+    """n closed cases; every PDF and JPEG gets 16 unique bytes at its end so no two are
+    identical; DOCX files are one file for all unless ``distinct_docx``."""
     reg = ws.registry
     base = _files()
+    image = jpeg_bytes(195, 7)
     rnd = random.Random(1)
     total = 0
     with click.progressbar(range(n), label="登记样例案件", file=sys.stderr, show_pos=True) as bar:
@@ -88,6 +108,8 @@ def populate(ws: Workspace, n: int) -> int:
                     for role, kind, fname, data in base:
                         # PDF, JPEG and DOCX all tolerate bytes after their end marker
                         data = data + rnd.randbytes(16) if role != FILE_DOCUMENT else data
+                        if role == FILE_DOCUMENT and distinct_docx:
+                            data = _distinct_docx(i, image)
                         fname = fname.format(name=name)
                         path = folder / fname
                         path.write_bytes(data)
@@ -137,14 +159,20 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--dir", type=Path, default=None, help="workspace parent (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the workspace afterwards")
+    ap.add_argument("--distinct-docx", action="store_true", help="a different DOCX for every case")
+    ap.add_argument("--docx-pages", choices=("render", "estimate"), default="render")
     args = ap.parse_args()
     parent = args.dir or Path(tempfile.mkdtemp(prefix="bench-archive-"))
     home = parent / "ws"
     if home.exists():
         shutil.rmtree(home)
     ws, _ = Workspace.init(home)
+    cfg = ws.config_path.read_text("utf-8")
+    ws.config_path.write_text(cfg.replace("[archive]\n", f'[archive]\ndocx_pages = "{args.docx_pages}"\n', 1),
+                              "utf-8")
+    ws = Workspace.open(home)
     t = time.perf_counter()
-    input_bytes = populate(ws, args.cases)
+    input_bytes = populate(ws, args.cases, args.distinct_docx)
     os.sync()   # the working files are on disk before archiving starts, as in real life
     setup_s = time.perf_counter() - t
 
@@ -168,6 +196,8 @@ def main() -> None:
         "verify_mb_per_s": round(report.mb_per_s, 1),
         "verify_cases_per_s": round(report.packages / report.seconds, 1),
         "verify_cold_cache": cold, "cpus": os.cpu_count(),
+        "docx_pages": args.docx_pages, "distinct_docx": args.distinct_docx,
+        "pages": report.pages, "notes": result.notes,
     }
     print(json.dumps(out, ensure_ascii=False, indent=2))
     if not args.keep:

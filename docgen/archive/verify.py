@@ -290,7 +290,9 @@ def _check_metadata(path: Path, bag: PackageBag, digests: dict[str, str],
     carrier = meta.get("carrier", CARRIER_ELECTRONIC)
     if carrier == CARRIER_PAPER and files:
         add(INTEGRITY, METADATA_PATH, f"标为纸质件，却列有 {len(files)} 个电子文件")
-    elif carrier != CARRIER_PAPER and not files:
+    elif carrier != CARRIER_PAPER and not files and "carrier" in meta:
+        # (a package written before carriers were recorded has none: without files it is a
+        # paper item too, see _is_paper)
         add(INTEGRITY, METADATA_PATH, "电子件没有任何文件（纸质件应标明 carrier: 纸质）")
     pages = 0
     for f in files:
@@ -316,6 +318,13 @@ def _check_metadata(path: Path, bag: PackageBag, digests: dict[str, str],
         if rel not in listed:
             add(INTEGRITY, rel, "清单中的文件未在元数据中登记", "warning")
     return meta
+
+
+def _is_paper(meta: dict[str, Any]) -> bool:
+    """A 纸质 item: marked so, or (written before carriers were recorded) without any file."""
+    if "carrier" in meta:
+        return meta["carrier"] == CARRIER_PAPER
+    return not meta.get("files")
 
 
 def _int(value: Any) -> int:
@@ -425,7 +434,7 @@ def verify_archive(ws, year: int | None = None,
                 meta = stats.metadata or {}
                 if meta.get("archive_no"):
                     described[str(meta["archive_no"])] = meta
-                if meta.get("carrier") == CARRIER_PAPER:
+                if _is_paper(meta):
                     report.paper.append(str(meta.get("archive_no")))
                 else:
                     report.pages += _int(_get(meta, ("archive_stamp", "pages")))
