@@ -273,3 +273,35 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
     assert ("交办", "clerk") in actors and ("办结", "clerk") in actors
     assert any(a == "head" for _, a in actors) and any(a == "leader" for _, a in actors)
     assert len(list(shots.glob("*.png"))) >= 10
+
+
+def test_login_and_payloads_shown_as_text_in_a_real_browser(ws, tmp_path):
+    """The fast one: a reader logs in, opens a case whose letter carries <script>, {{ }} and
+    &, and the browser shows them as text (no alert, no 49)."""
+    from selenium.webdriver.common.by import By
+
+    from docgen.intake.pipeline import intake_file
+
+    users.add_user(ws, "reader", users.ROLE_READER, PASSWORD)
+    letter = tmp_path / "x.txt"
+    letter.write_text("尊敬的信访室：\n我叫刘明，反映<script>alert(1)</script>东风镇 {{ 7*7 }} 号地块"
+                      " & 补偿问题。\n刘明\n2026年2月1日\n", encoding="utf-8")
+    case = intake_file(ws, letter).case
+    app = create_app(ws.root)
+    profile = tmp_path / "chromium-profile"
+    with Server(app) as server:
+        driver = chrome(profile)
+        try:
+            s = Clerkship(driver, server.url, shots_dir())
+            driver.get(f"{server.url}/cases/{case.case_no}")
+            s.wait_for("input[name=password]")          # every page needs a login
+            s.login("reader")
+            driver.get(f"{server.url}/cases/{case.case_no}")
+            s.css("details > summary").click()
+            text = s.css("pre.letter").text
+            assert "<script>alert(1)</script>" in text and "{{ 7*7 }}" in text and "& 补偿" in text
+            assert not driver.find_elements(By.CSS_SELECTOR, "pre.letter script")
+            assert "交办 / 转送" not in s.text()                # 只读: no actions
+        finally:
+            driver.quit()
+            shutil.rmtree(profile, ignore_errors=True)
