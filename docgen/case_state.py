@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -183,6 +184,29 @@ def derive(ws: Workspace, case: Case, events: list[Event], as_of: dt.date | None
                    last_event=max(dates))
 
 
+def derive_safely(ws: Workspace, case: Case, events: list[Event]) -> Derived:
+    """``derive`` for the table: a history that cannot be replayed (a hand-edited registry)
+    must not break every list, so such a case is kept with its cached status, no deadlines,
+    and a warning to stderr through the registry (``show`` names the conflict)."""
+    from docgen.casefile import CaseState
+
+    try:
+        return derive(ws, case, events)
+    except Exception as exc:        # any broken history (bad JSON values too), not just refusals
+        message = f"案件 {case.case_no} 的办理经过无法重演（{exc}），列表按登记库中的状态显示"
+        say = getattr(ws.registry, "say", None)     # once per registry, where it can
+        if say is not None:
+            say(message)
+        else:
+            print(message, file=sys.stderr)
+        dates = [case.received_date, *(e.date for e in events)]
+        return Derived(state=CaseState(status=case.status, closed_date=case.closed_date,
+                                       satisfaction=case.satisfaction, result=case.result,
+                                       archive_no=case.archive_no),
+                       awaiting=None, route_mode=None, route_to=None, route_date=None,
+                       last_event=max(dates))
+
+
 def _row_values(case: Case, d: Derived) -> tuple:
     from docgen.workflow import DL_ASSIGN, DL_NOTICE, DL_REVIEW, DL_ROUTE
 
@@ -310,7 +334,7 @@ def refresh_stale(ws: Workspace) -> int:
                           gone)
             rows = []
             for case_id, case in cases.items():
-                rows.append((case_id, *_row_values(case, derive(ws, case, events.get(case_id, [])))))
+                rows.append((case_id, *_row_values(case, derive_safely(ws, case, events.get(case_id, [])))))
             c.executemany(_UPSERT, rows)
         done += len(ids)
 

@@ -1044,11 +1044,15 @@ class RemindRun:
 def overdue_assignments(ws: Workspace, as_of: dt.date) -> list[tuple[Case, Deadline, Event]]:
     """Open cases whose 交办 period ran out before ``as_of`` (due date < as_of), with the
     deadline and the 交办 event it runs from."""
+    from docgen.casefile import query_cases
+
     reg = ws.registry
     found = []
-    # A case closed by then cannot be overdue; skip it without replaying.
-    for case in reg.list_cases(where="received_date <= ? AND NOT (status = ? AND closed_date <= ?)",
-                               params=(iso(as_of), STATUS_CLOSED, iso(as_of))):
+    # The derived state names the candidates (no replay of every case); each is replayed for
+    # the 交办 event its letter cites.
+    for view in query_cases(ws, overdue_kind=DL_ASSIGN, as_of=as_of, limit=None,
+                            newest_first=False)[1]:
+        case = reg.get_case(view.case.case_no)
         m = _machine(ws, case, reg.events(case.id, as_of=as_of), as_of)
         for d in m.state().open_deadlines:
             if d.kind == DL_ASSIGN and d.due_date < as_of and m.route_event is not None:

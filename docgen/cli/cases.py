@@ -1,4 +1,4 @@
-"""``docgen show``, ``docgen list`` and ``docgen edit``."""
+"""``docgen show``, ``docgen list``, ``docgen today`` and ``docgen edit``."""
 
 from __future__ import annotations
 
@@ -57,6 +57,23 @@ def list_cmd(app, status, year, channel, overdue, due_within, awaiting, limit, a
     click.echo(f"共 {total} 件{shown}", err=True)
 
 
+@click.command("today")
+@as_of_option()
+@click.option("--rows", type=click.IntRange(min=1), default=20, show_default=True,
+              help="每类最多列出条数（件数总是全数）")
+@json_option
+@pass_app
+def today_cmd(app, as_of, rows, as_json) -> None:
+    """今日待办：近 7 日新收、7 日内到期、超期（未交办、交办未报结果……）、待拟办、待批示。"""
+    from docgen.dashboard import today
+
+    board = today(app.ws, as_of, rows=rows)
+    if as_json:
+        emit_json(board.to_json())
+    else:
+        click.echo(board.to_text())
+
+
 # option → field of docgen.editing.edit_case (names as in Case.to_json)
 _EDIT_OPTIONS = (
     ("name", "petitioner.name"), ("id_number", "petitioner.id_number"),
@@ -112,3 +129,4 @@ def register(group: click.Group) -> None:
     group.add_command(show_cmd)
     group.add_command(list_cmd)
     group.add_command(edit_cmd)
+    group.add_command(today_cmd)

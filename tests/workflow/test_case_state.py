@@ -237,3 +237,24 @@ def test_pages_merge_the_replayed_cases_in_order(ws, new_case):
                                            newest_first=newest)
                 assert total == 14
                 assert [v.case.case_no for v in views] == full[offset:offset + size], (size, offset)
+
+
+def test_today_command(docgen, office):
+    out = docgen.json("today", "--as-of", "2024-03-20", "--rows", "2")
+    assert out["counts"]["overdue_routing"] == 3 and len(out["overdue_routing"]) == 2
+    assert out["counts"]["awaiting_proposal"] == 1
+    text = docgen("today", "--as-of", "2024-03-20")
+    assert text.exit_code == 0 and "超期未交办" in text.output and "待批示" in text.output
+
+
+def test_a_history_that_cannot_be_replayed_does_not_break_the_lists(ws, new_case, capsys):
+    good = new_case("2024-03-01").case_no
+    bad = new_case("2024-03-02").case_no
+    reg = ws.registry
+    case = reg.get_case(bad)
+    with reg.transaction():     # a 交办 written by hand with a period that is not a number
+        reg.add_event(Event(case_id=case.id, kind="交办", date=D("2024-03-05"),
+                            data={"to": "县住建局", "days": "六十"}))
+    total, views = query_cases(ws, as_of=D("2024-03-10"))
+    assert total == 2 and {v.case.case_no for v in views} == {good, bad}
+    assert f"案件 {bad} 的办理经过无法重演" in capsys.readouterr().err
