@@ -3,8 +3,9 @@
 Writes a 10,000-row ledger (tests/fixtures/reports_ledger.py: title row, Chinese headers, dates
 typed six ways, 70 % closed, 10 % repeat petitioners), then times in a fresh workspace:
 the first import (``docgen ledger import`` through the CLI, as a clerk runs it), a second import
-of the same file (everything skipped), ``docgen stats --json`` over the imported year, and the
-export back to .xlsx.
+of the same file (everything skipped), ``docgen stats --json`` over the imported year, the
+export back to .xlsx, and two ``docgen ledger import`` processes of the same file started at once
+into another fresh workspace (issue 9 item 6: each row registered once).
 
     python3 benchmarks/bench_ledger.py [ROWS]
 """
@@ -55,6 +56,26 @@ def main() -> None:
         _, stats = timed("stats --json", [*home, "stats", "--year", "2019", "--json"])
         print(f"  total {stats['total']}, closed {stats['closed']}, repeat {stats['repeat']}")
         timed("ledger export", [*home, "ledger", "export", str(tmp / "out.xlsx"), "--json"])
+        concurrent(tmp, path, rows)
+
+
+def concurrent(tmp: Path, path: Path, rows: int) -> None:
+    import os
+    import subprocess
+
+    ws, _ = Workspace.init(tmp / "ws2")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "docgen", "--home", str(ws.root), "ledger", "import", str(path),
+           "--json"]
+    start = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+             for _ in range(2)]
+    outs = [json.loads(p.communicate()[0]) for p in procs]
+    took = time.perf_counter() - start
+    registered = [len(o["cases"]) for o in outs]
+    print(f"{'2 imports at once':<28} {took:7.2f} s")
+    print(f"  registered {registered} (sum {sum(registered)} of {rows}), "
+          f"cases in registry {ws.registry.count_cases()}")
 
 
 if __name__ == "__main__":

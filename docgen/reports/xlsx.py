@@ -43,9 +43,12 @@ def append_row(sheet, values: list[Any]) -> None:
         sheet.append([])
         return
     sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            set_text(cell, cell.value)
+    # the row just appended: ``sheet.max_row`` would scan every cell of the sheet (a 10,000-row
+    # export became quadratic), the worksheet's own row counter does not
+    row = sheet._current_row
+    for col, value in enumerate(values, 1):
+        if isinstance(value, str):
+            set_text(sheet.cell(row=row, column=col), value)
 
 
 def save_workbook(wb, path: Path) -> Path:

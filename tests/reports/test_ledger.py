@@ -195,6 +195,8 @@ def test_repeat_petitioners_in_a_ledger_are_linked(ws, tmp_path):
     ("2014/5/23 8:05:10", dt.date(2014, 5, 23)),
     ("２０１４－０５－２３", dt.date(2014, 5, 23)),
     ("20140523", dt.date(2014, 5, 23)),
+    ("2014.5.23上午", dt.date(2014, 5, 23)),
+    ("2014年5月23日下午3时30分", dt.date(2014, 5, 23)),
     (None, None),
     ("", None),
 ])

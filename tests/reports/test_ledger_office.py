@@ -28,6 +28,7 @@ def test_office_ledger_imports_without_map(ws, tmp_path, variant):
     assert out["header_row"] == 4
     assert out["ignored_columns"] == list(IGNORED)
     assert out["total_rows"] == [max(e.row for e in expected) + 1]     # the 合计 row
+    assert out["signature_rows"] == [max(e.row for e in expected) + 2]  # 填表人 under it
     errors = {e["row"]: e["message"] for e in out["errors"]}
     bad = {e.row: e.error for e in expected if e.error}
     assert set(errors) == set(bad)
@@ -80,6 +81,7 @@ def test_text_output_lists_ignored_columns_total_row_and_bad_rows(ws, tmp_path):
     assert "日期不存在" in result.stderr and "9999-12-31" in result.stderr
     assert "--allow-future" not in result.stderr       # no such option for a ledger
     assert "跳过合计行 1 行" in result.stderr
+    assert f"第 {total + 1} 行是表尾署名" in result.stderr
     # a second run: nothing new, the 合计 row still skipped and not an error
     again = json.loads(invoke(ws.root, "ledger", "import", path, "--json").stdout)
     assert again["cases"] == [] and len(again["skipped"]) == 7 and again["total_rows"] == [total]
