@@ -171,3 +171,22 @@ def test_today_shows_overdue_routing(clerk, ws, tmp_path):
     overdue = html[html.find('id="overdue"'):]
     assert old.case_no in overdue and ("超期未交办" in html or "已超期" in html)
     assert 'class="count alarm"' in html
+
+
+@pytest.mark.libreoffice
+def test_documents_download_as_docx_and_pdf_with_a_png_preview(clerk, ws, case):
+    from docgen.letters.pdf import have_libreoffice
+
+    if not have_libreoffice():
+        pytest.skip("LibreOffice not installed")
+    clerk.post(f"/cases/{case.case_no}/route", {"mode": "交办", "to": "示例县城关镇人民政府"})
+    files = ws.registry.files(ws.registry.get_case(case.case_no).id)
+    letter = next(f for f in files if f.name.endswith(".docx"))
+    base = f"/cases/{case.case_no}/files/{letter.id}"
+    assert clerk.get(base).data[:2] == b"PK"
+    pdf = clerk.get(base + "/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    png = clerk.get(base + "/preview.png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    html = clerk.get(f"/cases/{case.case_no}").get_data(as_text=True)
+    assert "预览第 1 页" in html and base + "/pdf" in html

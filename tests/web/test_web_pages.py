@@ -206,3 +206,32 @@ def test_search_key_is_not_shared_between_users(app, clerk, reader):
     r = clerk.post("/search", {"q": "物业"})
     html = reader.get(r.headers["Location"]).get_data(as_text=True)
     assert "这次检索已过期" in html and "物业" not in html.split("</form>")[-1]
+
+
+def test_pending_uploads_of_ended_sessions_are_cleaned_up(app, clerk, ws):
+    from docgen import users
+    from docgen.web.context import cleanup_pending
+    from docgen.web.settings import WebSettings
+
+    r = _upload(clerk, (LETTER.encode("utf-8"), "a.txt"))
+    assert r.status_code == 303
+    assert any(pending_root(ws).rglob("a.txt"))
+    assert cleanup_pending(ws, WebSettings()) == 0          # the session is live: kept
+    clerk.post("/logout")
+    assert cleanup_pending(ws, WebSettings()) == 1          # logged out: removed
+    assert not any(pending_root(ws).rglob("a.txt"))
+    assert users.live_session_keys(ws) == set()
+
+
+def test_scan_page_image_on_the_review_page(clerk, tmp_path):
+    from tests.fixtures.letters import make_letter, write_image
+
+    _truth, image = make_letter(5, dpi=100)
+    scan = write_image(image, tmp_path / "scan.png")
+    r = _upload(clerk, (scan.read_bytes(), "scan.png"))
+    assert r.status_code == 303
+    html = clerk.get(r.headers["Location"]).get_data(as_text=True)
+    assert "原件图像" in html and "/page/0" in html
+    png = clerk.get(r.headers["Location"] + "/page/0")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    assert clerk.get(r.headers["Location"] + "/page/7").status_code == 404
