@@ -40,7 +40,7 @@ from docgen.models import STATUS_REGISTERED, Case, Deadline, Event, iso, parse_i
 from docgen.workspace import Workspace
 
 # Bump when what a row holds or how it is derived changes: every row is recomputed.
-STATE_VERSION = "1"
+STATE_VERSION = "2"
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS case_state (
@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS case_state (
     satisfaction TEXT,
     archive_no TEXT,
     deadlines TEXT NOT NULL DEFAULT '[]',
-    last_event TEXT NOT NULL DEFAULT ''
+    last_event TEXT NOT NULL DEFAULT '',
+    haystack TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS case_state_stale ON case_state(stale) WHERE stale = 1;
 -- the list's order with the columns its filters test: a page is a walk of this index alone
@@ -135,7 +136,7 @@ BATCH = 500
 _COLUMNS = ("case_no", "received_date", "year", "channel", "status", "due_date", "route_due",
             "assign_due", "review_due", "notice_due", "awaiting", "route_mode", "route_to",
             "route_date", "closed_date", "result", "satisfaction", "archive_no", "deadlines",
-            "last_event")
+            "last_event", "haystack")
 
 
 @dataclass
@@ -207,6 +208,16 @@ def derive_safely(ws: Workspace, case: Case, events: list[Event]) -> Derived:
                        last_event=max(dates))
 
 
+# What ``query_cases(text=...)`` looks in, kept in the row so that a text filter scans this
+# table alone instead of joining every case row.
+TEXT_FIELDS = ("case_no", "name", "summary", "target", "request")
+
+
+def haystack(case: Case) -> str:
+    values = (case.case_no, case.petitioner.name, case.summary, case.target, case.request)
+    return "\n".join(v or "" for v in values)
+
+
 def _row_values(case: Case, d: Derived) -> tuple:
     from docgen.workflow import DL_ASSIGN, DL_NOTICE, DL_REVIEW, DL_ROUTE
 
@@ -216,7 +227,7 @@ def _row_values(case: Case, d: Derived) -> tuple:
             iso(d.open_due(DL_REVIEW)), iso(d.open_due(DL_NOTICE)), d.awaiting, d.route_mode,
             d.route_to, iso(d.route_date), iso(s.closed_date), s.result, s.satisfaction,
             s.archive_no, json.dumps([x.to_json() for x in s.deadlines], ensure_ascii=False),
-            iso(d.last_event))
+            iso(d.last_event), haystack(case))
 
 
 _UPSERT = (f"INSERT INTO case_state(case_id, stale, {', '.join(_COLUMNS)}) "
@@ -289,6 +300,11 @@ def ensure(ws: Workspace) -> None:
                 c.execute(sql)
             c.execute("INSERT INTO case_state(case_id, stale) SELECT id, 1 FROM cases WHERE true "
                       "ON CONFLICT(case_id) DO UPDATE SET stale = 1")
+    columns = {r[1] for r in reg.conn.execute("PRAGMA table_info(case_state)")}
+    if "haystack" not in columns:     # a table made by the first version of this module
+        with reg.transaction() as c:
+            c.execute("ALTER TABLE case_state ADD COLUMN haystack TEXT NOT NULL DEFAULT ''")
+            c.execute("UPDATE case_state SET stale = 1")
     reg._case_state_ready = True
 
 

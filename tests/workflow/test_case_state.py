@@ -258,3 +258,18 @@ def test_a_history_that_cannot_be_replayed_does_not_break_the_lists(ws, new_case
     total, views = query_cases(ws, as_of=D("2024-03-10"))
     assert total == 2 and {v.case.case_no for v in views} == {good, bad}
     assert f"案件 {bad} 的办理经过无法重演" in capsys.readouterr().err
+
+
+def test_a_table_of_the_first_version_gets_the_text_column(ws, new_case):
+    no = new_case("2024-03-01", name="欧阳某").case_no
+    reg = ws.registry
+    query_cases(ws)
+    old = [col for col in case_state._COLUMNS if col != "haystack"]
+    with reg.transaction() as c:        # case_state as the first version made it, up to date
+        c.execute("ALTER TABLE case_state RENAME TO cs_new")
+        c.execute("CREATE TABLE case_state (case_id INTEGER PRIMARY KEY, stale INTEGER NOT NULL "
+                  "DEFAULT 1, " + ", ".join(f"{col} TEXT" for col in old) + ")")
+        c.execute(f"INSERT INTO case_state SELECT case_id, stale, {', '.join(old)} FROM cs_new")
+        c.execute("DROP TABLE cs_new")
+    reg._case_state_ready = False
+    assert _nos(query_cases(ws, text="欧阳")) == [no]
