@@ -190,3 +190,22 @@ def test_documents_download_as_docx_and_pdf_with_a_png_preview(clerk, ws, case):
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     html = clerk.get(f"/cases/{case.case_no}").get_data(as_text=True)
     assert "预览第 1 页" in html and base + "/pdf" in html
+
+
+def test_decisions_reply_notify_reject_file_away(clerk, ws, tmp_path):
+    made = [register_letter(ws, tmp_path / str(i), LETTER_FOR(i), f"d{i}.txt") for i in range(3)]
+    for c, (kind, extra) in zip(made, (("答复", {}), ("告知", {"to": "示例县人民法院"}),
+                                       ("存档备查", {})), strict=True):
+        r = clerk.post(f"/cases/{c.case_no}/decision", {"kind": kind, "text": "依法处理", **extra})
+        assert r.status_code == 303
+        assert f"已记录：{kind}" in clerk.get(f"/cases/{c.case_no}").get_data(as_text=True)
+        events = ws.registry.events(ws.registry.get_case(c.case_no).id)
+        assert any(e.kind == kind and e.actor == "clerk" for e in events), [e.kind for e in events]
+    r = clerk.post(f"/cases/{made[0].case_no}/decision", {"kind": "乱写"})
+    assert "请选择办理方式" in clerk.get(f"/cases/{made[0].case_no}").get_data(as_text=True)
+
+
+def LETTER_FOR(i: int) -> str:  # noqa: N802 - reads like the constant it varies
+    from .conftest import LETTER
+
+    return LETTER.replace("张建国", f"张建{'一二三'[i]}").replace("110101195003071232", "")
