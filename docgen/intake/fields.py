@@ -229,12 +229,40 @@ class _Signers:
     stated: int | None = None
 
 
+def _split_run(run: str) -> list[str] | None:
+    """Names written together: the spaces of "周凤英 何春生 方桂兰" are lost by OCR and PDF text
+    layers ("周凤英何春生方桂兰"). Split where every piece is a name starting with a surname;
+    three-character names preferred over two. None when no such split exists."""
+    if len(run) < 4 or not re.fullmatch(rf"[{_CJK}]+", run) or _is_name(run, strict=True):
+        return None
+    n = len(run)
+    best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0.0, [])
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for size in (2, 3, 4):
+            piece = run[i:i + size]
+            if len(piece) < size or not _is_name(piece, strict=True):
+                continue
+            cost = best[i][0] + (0.0 if size == 3 or piece.startswith(_COMPOUND_SURNAMES) else 0.5)
+            if best[i + size] is None or cost < best[i + size][0]:
+                best[i + size] = (cost, [*best[i][1], piece])
+    return best[n][1] if best[n] and len(best[n][1]) > 1 else None
+
+
+def _split_names(parts: list[str]) -> list[str]:
+    out = []
+    for p in parts:
+        out.extend(_split_run(p) or [p])
+    return out
+
+
 def _names_in(value: str) -> list[str]:
     if re.fullmatch(rf"[ \t]*(?:[{_CJK}][ \t]+)+[{_CJK}][ \t]*", value):
         value = re.sub(r"[ \t]", "", value)      # OCR: "张 三" is one name
     value = re.split(r"等[ \t]*[\d一二两三四五六七八九十]|\(|（", value)[0]
-    parts = [p for p in _NAME_SPLIT.split(value) if p]
-    return parts
+    return _split_names([p for p in _NAME_SPLIT.split(value) if p])
 
 
 def _anonymous_value(value: str) -> bool:
@@ -288,7 +316,7 @@ def _find_signers(tx: _Text) -> _Signers | None:
             nxt = tx.t[ve:ve + 400].split("\n")
             names, pos = [], ve
             for ln in nxt[1:12]:
-                parts = [p for p in _NAME_SPLIT.split(ln) if p]
+                parts = _split_names([p for p in _NAME_SPLIT.split(ln) if p])
                 if parts and all(_is_name(p, strict=True) for p in parts):
                     names.extend(parts)
                 elif ln.strip():
@@ -299,6 +327,16 @@ def _find_signers(tx: _Text) -> _Signers | None:
             continue
         if _anonymous_value(raw):
             return _Signers([], vs, ve, anonymous_at=(vs, ve))
+        # "联名人：汪大海  陈小平，李国强丶吴春生": the value stops at the first wide gap or
+        # comma, but the rest of the line is more names
+        line_end = tx.t.find("\n", vs)
+        line_end = len(tx.t) if line_end < 0 else line_end
+        rest = tx.t[vs:line_end].rstrip()
+        if len(rest) > ve - vs:
+            many = _names_in(rest)
+            joint_label = label in ("联名人", "签名", "签名人", "联名")
+            if len(many) > 1 and all(_is_name(n, strict=not joint_label) for n in many):
+                return _Signers(many, vs, vs + len(rest))
         if label in ("姓名", "联名人", "签名") or len(_names_in(raw)) > 1:
             # a header value can be "张三  性别：男" — _VALUE_END already cut that
             names = [n for n in _names_in(raw) if _is_name(n, strict=False)]
@@ -324,7 +362,7 @@ def _find_signers(tx: _Text) -> _Signers | None:
         if _anonymous_value(body):
             candidates.append(_Signers([], s, e, anonymous_at=(s + ln.find(body[:1]), e)))
             continue
-        parts = [p for p in _NAME_SPLIT.split(body) if p]
+        parts = _split_names([p for p in _NAME_SPLIT.split(body) if p])
         if parts and all(_is_name(p, strict=True) for p in parts):
             off = s + ln.find(parts[0])
             if candidates and candidates[-1].names and candidates[-1].end >= s - 1:
@@ -371,18 +409,41 @@ def _pick_phone(tx: _Text, phones: list[PhoneMatch]) -> PhoneMatch | None:
     return None
 
 
+_PLACE = r"(?:省|市|县|区|镇|乡|街道|村|社区|组|庄|屯|居委会|村委会|小区|花园|苑)"
+_MEMBER_OF = re.compile(
+    rf"(?:我|我们|本人|[{_CJK}]{{2,4}})[ \t]*(?:是|系|为)[ \t]*(?P<v>[{_CJK}\d]{{2,40}}?{_PLACE})[ \t]*(?:的)?[ \t]*"
+    rf"(?:村民|居民|农民|群众|业主|住户|村民代表)")
+
+
+_ADDRESS_TAIL = re.compile(rf"[ \t]*\n[ \t]*(?P<c>[{_CJK}\d]{{0,12}}(?:组|号|室|栋|幢|单元|楼|村|社区|小区))(?=[,，。;；]|[ \t]*$)",
+                           re.M)
+
+
+def _address_continues(tx: _Text, end: int) -> int:
+    """End of an address that the page wrapped: "家住桐城市嬉子湖镇练潭村下畈" / "组，身份证号…"
+    goes on to 组 when the line ended inside it (not after its last part)."""
+    if not re.match(r"[ \t]*\n", tx.t[end:end + 3]) or re.search(r"(?:组|号|室)$", tx.t[max(0, end - 1):end]):
+        return end
+    m = _ADDRESS_TAIL.match(tx.t, end)
+    return m.end("c") if m else end
+
+
 def _find_address(tx: _Text) -> tuple[int, int] | None:
     for _label, vs, ve, _ls in _labelled(tx, ADDRESS_LABELS):
         # "住址：浙江省 杭州市 西湖区 ……" OCR puts single spaces inside; _VALUE_END keeps them.
         if ve - vs >= 4 and not re.fullmatch(r"[\s\d]*", tx.t[vs:ve]):
-            return vs, min(ve, vs + ADDRESS_MAX)
+            return vs, min(_address_continues(tx, ve), vs + ADDRESS_MAX)
     m = re.search(rf"(?:家住|住在|居住在|现住在|(?<=[,，、])[ \t]*现?住(?![院房宿]))[ \t]*"
                   rf"(?P<v>[^,，。;；\n]{{4,{ADDRESS_MAX}}})", tx.t)
     if m:
         v = m.group("v")
         cut = re.search(r"(的|,|，)", v)
         end = m.start("v") + (cut.start() if cut else len(v))
-        return m.start("v"), end
+        return m.start("v"), _address_continues(tx, end)
+    # "我是桐城市新渡镇双店村村民": the place one belongs to is the address given
+    m = _MEMBER_OF.search(tx.t)
+    if m:
+        return m.start("v"), m.end("v")
     return None
 
 
@@ -452,6 +513,19 @@ def _org_mentions(tx: _Text) -> list[tuple[int, int]]:
     return spans
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` is a short form of ``full``: shorter, its characters in order in ``full`` and
+    the same last character (市人社局 / 桐城市人力资源和社会保障局, 范岗镇政府 / 范岗镇人民政府)."""
+    if len(short) >= len(full) or short[-1] != full[-1]:
+        return False
+    pos = 0
+    for ch in short:
+        pos = full.find(ch, pos) + 1
+        if not pos:
+            return False
+    return True
+
+
 def _find_target(tx: _Text) -> tuple[int, int] | None:
     for _label, vs, ve, _ls in _labelled(tx, TARGET_LABELS):
         if ve > vs:
@@ -475,6 +549,13 @@ def _find_target(tx: _Text) -> tuple[int, int] | None:
         first.setdefault(name, (s, e))
     if not scores:
         return None
+    # "桐城市人力资源和社会保障局" … "市人社局": the short name is the same body; it counts for
+    # the full name the letter gives, and the full name is what is registered.
+    for short in sorted(scores, key=len):
+        longer = [n for n in scores if n != short and _abbreviates(short, n)]
+        if longer:
+            full = max(longer, key=lambda n: (scores[n], len(n)))
+            scores[full] += scores.pop(short)
     best = max(scores, key=lambda n: (scores[n], -first[n][0]))
     # A single bare mention among other bodies is not enough to name a target; the only body
     # a letter names is.

@@ -123,6 +123,40 @@ def _labelled(folded: str, start: int) -> bool:
     return bool(_LABEL.search(folded, max(0, start - 16), start))
 
 
+def wrapped_numbers(folded: str, *, inner: str = " \t", edge: str = "0-9", tail: str = "",
+                    width: int = 24):
+    """Digit runs broken by one line end: yields ``(start, end, head, tail)`` for
+    "…1" / "3966512345…". ``inner``: separators allowed inside each part; ``edge``: characters
+    that may not touch the run on either side (it would be a longer number); ``tail``: extra
+    characters the second part may end with (an ID's X). Linear in the text: each line end
+    looks at most ``width`` characters either side (a regex spanning the line end backtracks
+    quadratically on "1 1 1 …")."""
+    sep = re.escape(inner)
+    head_re = re.compile(rf"\d(?:[{sep}]?\d)*[ \t]*$")
+    tail_re = re.compile(rf"[ \t]*(\d(?:[{sep}]?\d)*[{tail}]?)" if tail else rf"[ \t]*(\d(?:[{sep}]?\d)*)")
+    bad = re.compile(rf"[{edge}]")
+    for nl in re.finditer(r"\n", folded):
+        p = nl.start()
+        lo = max(0, p - width)
+        m = head_re.search(folded, lo, p)
+        if not m:
+            continue
+        start = m.start()
+        if start == lo and lo > 0:
+            continue                            # longer than ``width``: not one number
+        before = folded[start - 1:start]
+        if before and (bad.match(before) or (before in inner and start > 1 and bad.match(folded[start - 2]))):
+            continue
+        m2 = tail_re.match(folded, p + 1, min(len(folded), p + 1 + width))
+        if not m2:
+            continue
+        end = m2.end(1)
+        after = folded[end:end + 1]
+        if after and bad.match(after) or end == p + 1 + width:
+            continue
+        yield start, end, folded[start:m.end()].rstrip(" \t"), m2.group(1)
+
+
 def _labelled_phone(folded: str, start: int) -> bool:
     return bool(_PHONE_LABEL.search(folded, max(0, start - 10), start))
 
@@ -152,6 +186,21 @@ def find_id_numbers(text: str) -> list[IdMatch]:
         if chk.valid:
             found.append(IdMatch(m.start(), m.end(), text[m.start():m.end()], chk,
                                  _labelled(folded, m.start())))
+    # A number broken by a line end ("身份证号：3408811980" / "03151236"): taken when it is
+    # labelled and checks out, so two unrelated numbers on consecutive lines are not joined.
+    for start, end, head, rest in wrapped_numbers(folded, edge="0-9A-Za-z", tail="Xx"):
+        if any(s < end and start < e for s, e in taken) or \
+                any(f.start < end and start < f.end for f in found):
+            continue
+        compact = re.sub(r"\s", "", head + rest)
+        # 18 characters with a check character, after an ID label: a 15-digit old number has
+        # no check character, and a phone above a date would pass for one
+        if len(compact) != 18 or not _labelled(folded, start):
+            continue
+        chk = check_id(compact)
+        if chk.valid:
+            found.append(IdMatch(start, end, text[start:end], chk, True))
+            taken.append((start, end))
     # A labelled number of the wrong length ("身份证号：1101051949123") is still the petitioner's
     # number as written: report it, flagged, rather than drop it.
     for m in _ANY_LENGTH.finditer(folded):

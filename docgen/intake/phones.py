@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docgen.intake.idnumber import IdMatch, find_id_numbers, fold_width
+from docgen.intake.idnumber import IdMatch, find_id_numbers, fold_width, wrapped_numbers
 
 
 @dataclass(frozen=True)
@@ -90,4 +90,27 @@ def find_phones(text: str, id_numbers: list[IdMatch] | None = None) -> list[Phon
         labelled = bool(_LABEL.search(folded, max(0, start - 12), start))
         found.append(PhoneMatch(start, end, text[start:end], number, len(number) == 11,
                                 labelled))
+    found.extend(_wrapped(text, folded, id_spans, found))
+    found.sort(key=lambda p: p.start)
     return found
+
+
+def _wrapped(text: str, folded: str, id_spans: list[tuple[int, int]],
+             found: list[PhoneMatch]) -> list[PhoneMatch]:
+    """Numbers broken by a line end: "联系电话：1" / "3966512345" (an editor or the page
+    wrapped it)."""
+    out = []
+    for start, end, head, rest in wrapped_numbers(folded, inner=" -", edge="0-9+"):
+        if any(s < end and start < e for s, e in id_spans) or \
+                any(p.start < end and start < p.end for p in found):
+            continue
+        number = normalize_phone(head + rest)
+        if number is None:
+            continue
+        labelled = bool(_LABEL.search(folded, max(0, start - 12), start))
+        # Two numbers on consecutive lines are not one unless the line says it is a phone
+        # or the first part could not stand alone (a short head: "1", "139").
+        if not labelled and len(re.sub(r"\D", "", head)) > 4:
+            continue
+        out.append(PhoneMatch(start, end, text[start:end], number, len(number) == 11, labelled))
+    return out

@@ -100,7 +100,10 @@ def test_signature_block_letter():
     assert f.letter_date == dt.date(2014, 6, 3)
     assert f.target == "某某餐饮有限公司"
     assert f.request.startswith("希望县人大督促有关部门依法查处")
-    assert f.petitioner.address is None          # none written: not guessed
+    # "我是某某街道某某社区居民" is where the writer lives, as the clerk would register it
+    # (issue 10 item 4); nothing more is guessed from the body
+    assert f.petitioner.address == "某某街道某某社区"
+    assert f.sources["petitioner.address"].excerpt.find("我是某某街道某某社区居民") >= 0
 
 
 def test_name_before_jingshang():
