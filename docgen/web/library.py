@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,14 +177,33 @@ def register_parsed(ws: Workspace, path: Path, parsed, *, channel: str, received
 
 # --- bodies used before -----------------------------------------------------------------------
 
+_BODIES: dict[str, tuple[int, Counter]] = {}
+_BODIES_LOCK = threading.Lock()
+
+
 def known_bodies(ws: Workspace, limit: int = 200) -> list[str]:
     """The bodies cases were assigned or forwarded to before, most used first (the 交办/转送
-    form offers them)."""
-    rows = ws.registry.conn.execute(
-        "SELECT json_extract(data, '$.to') AS body, count(*) AS n FROM events "
-        "WHERE kind IN ('交办', '转送') AND json_extract(data, '$.to') IS NOT NULL "
-        "GROUP BY body ORDER BY n DESC, body LIMIT ?", (limit,))
-    return [r["body"] for r in rows if (r["body"] or "").strip()]
+    form offers them).
+
+    Counted once per process and then only over the events added since (events are only ever
+    appended): reading every event's JSON took 0.36 s per case page at 100,000 cases."""
+    key = str(ws.registry_path)
+    conn = ws.registry.conn
+    newest = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+    with _BODIES_LOCK:
+        last, counts = _BODIES.get(key, (0, Counter()))
+    if newest < last:                 # a registry restored from an older copy: count again
+        last, counts = 0, Counter()
+    if newest > last:
+        counts = Counter(counts)
+        for (body,) in conn.execute(
+                "SELECT json_extract(data, '$.to') FROM events WHERE id > ? AND id <= ? "
+                "AND kind IN ('交办', '转送')", (last, newest)):
+            if isinstance(body, str) and body.strip():
+                counts[body.strip()] += 1
+        with _BODIES_LOCK:
+            _BODIES[key] = (newest, counts)
+    return [b for b, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
 def check_date(text: str | None, what: str, *, default: dt.date | None = None) -> dt.date | None:
