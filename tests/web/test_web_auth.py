@@ -203,3 +203,21 @@ def test_serve_refuses_nothing_but_warns_on_lan(monkeypatch, docgen):
     assert calls["host"] == "0.0.0.0" and calls["port"] == 8123
     r = docgen("serve")
     assert "警告" not in r.stderr and calls["host"] == "127.0.0.1" and calls["port"] == 8000
+
+
+def test_web_settings_come_from_docgen_toml(ws):
+    from docgen.workspace import Workspace
+
+    config = ws.root / "docgen.toml"
+    config.write_text(config.read_text(encoding="utf-8") +
+                      "\n[web]\nsession_hours = 2\nmax_upload_mb = 5\nlockout_attempts = 3\n",
+                      encoding="utf-8")
+    s = WebSettings.from_workspace(Workspace.open(ws.root))
+    assert (s.session_hours, s.max_upload_bytes, s.lockout_attempts) == (2.0, 5 * 1024 * 1024, 3)
+    assert s.lockout_minutes == 15.0
+    app = create_app(ws.root, testing=True)
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == dt.timedelta(hours=2)
+    config.write_text(config.read_text(encoding="utf-8").replace("session_hours = 2",
+                                                                 "session_hours = -1"), encoding="utf-8")
+    with pytest.raises(DocgenError, match="session_hours 应为正数"):
+        WebSettings.from_workspace(Workspace.open(ws.root))
