@@ -188,3 +188,44 @@ def test_two_intake_processes_at_once_lose_nothing(ws, tmp_path):
     numbers = [c["case_no"] for out, _ in outputs for c in json.loads(out)["cases"]]
     assert len(numbers) == 40 and len(set(numbers)) == 40
     assert ws.registry.count_cases() == 40
+
+
+def test_intake_shows_every_field_with_where_it_was_read(docgen, tmp_path):
+    """Issue 10 item 2: the clerk sees each value, the line of the letter it came from, and
+    what to check; --json stays the registration record."""
+    from tests.fixtures.intake_letters import make_real_letter, write_kind
+
+    letter = make_real_letter(5)      # 联名人 separated by spaces, "我们是…村民"
+    path = write_kind(letter, "txt", tmp_path)
+    result = docgen("intake", path, "--received", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for label in ("来信人", "身份证号", "电话", "住址", "联名人", "人数", "来信日期", "被反映对象",
+                  "诉求", "乡镇（街道）", "类别", "摘要"):
+        assert f"  {label}" in out, label
+    name_line = next(ln for ln in out.splitlines() if ln.strip().startswith("来信人"))
+    assert letter.name in name_line and "← 第" in name_line and "联名人：" in name_line
+    assert "、".join(letter.cosigners) in out
+    assert f"人数　　　　：{letter.persons}" in out
+    assert f"乡镇（街道）：{letter.township}" in out
+    assert "docgen edit" in out
+    case = docgen.json("show", _only_case(docgen))
+    assert case["township"] == letter.township
+    assert case["cosigners"] == letter.cosigners
+
+
+def test_intake_says_a_letter_date_out_of_range_was_not_taken(docgen, tmp_path):
+    path = _letter(tmp_path / "a.txt").read_text(encoding="utf-8").replace("2026年10月8日", "1924年10月8日")
+    (tmp_path / "b.txt").write_text(path, encoding="utf-8")
+    result = docgen("intake", tmp_path / "b.txt", "--received", "2026-10-10")
+    assert result.exit_code == 0, result.output
+    assert "来信日期 1924-10-08 早于 1949-10-01" in result.stdout
+    assert "日期不合理，未采用" in result.stdout
+    assert docgen.json("show", _only_case(docgen))["letter_date"] is None
+
+
+def test_intake_json_is_the_registration_record(docgen, tmp_path):
+    data = docgen.json("intake", _letter(tmp_path / "a.txt"), "--received", "2026-10-10")
+    case = data["cases"][0]
+    assert case["petitioner"]["name"] == "张三"
+    assert "sources" not in case       # the text output says where; the record stays as it was

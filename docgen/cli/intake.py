@@ -22,16 +22,101 @@ def _warn_registration(r: Registration) -> None:
         say(f"提示：{c.case_no}：{w}")
 
 
-def _print_registration(r: Registration) -> None:
+# (label, key in ParsedFields.sources, ``docgen edit`` option): every field intake reads, in
+# the order a clerk checks a letter (issue 10 item 2).
+_FIELDS = (("来信人", "petitioner.name", "--name"), ("身份证号", "petitioner.id_number", "--id"),
+           ("电话", "petitioner.phone", "--phone"), ("住址", "petitioner.address", "--address"),
+           ("联名人", "cosigners", "--cosigner"), ("人数", "persons", "--persons"),
+           ("来信日期", "letter_date", "--letter-date"), ("被反映对象", "target", "--target"),
+           ("诉求", "request", "--request"), ("乡镇（街道）", "township", "--township"),
+           ("类别", "category", "--category"), ("性质", "nature", "--nature"),
+           ("摘要", "summary", "--summary"))
+
+
+def _values(f: dict) -> dict[str, object]:
+    p = f["petitioner"]
+    return {"petitioner.name": p["name"], "petitioner.id_number": p["id_number"],
+            "petitioner.phone": p["phone"], "petitioner.address": p["address"],
+            "cosigners": "、".join(f.get("cosigners") or ()), "persons": f.get("persons"),
+            "letter_date": f.get("letter_date"), "target": f.get("target"),
+            "request": f.get("request"), "township": f.get("township"),
+            "category": f.get("category"), "nature": f.get("nature"), "summary": f.get("summary")}
+
+
+def _where(src) -> str:
+    if src is None:
+        return "未在来信中找到"
+    excerpt = src.excerpt if len(src.excerpt) <= 60 else src.excerpt[:59] + "…"
+    return f"第{src.line}行「{excerpt}」"
+
+
+def field_lines(values: dict[str, object], fields, *, anonymous: bool = False,
+                reasons: list[str] | None = None) -> list[str]:
+    """One line a field: its value and where in the letter it was read (``fields``: the
+    ``ParsedFields`` of the text; None when the text is not at hand)."""
+    sources = fields.sources if fields is not None else {}
+    out = []
+    width = max(len(label) for label, _k, _o in _FIELDS)
+    for label, key, _opt in _FIELDS:
+        value = values.get(key)
+        shown = str(value) if value not in (None, "") else "—"
+        if key == "petitioner.name" and not value:
+            shown = "匿名" if anonymous else "未识别"
+        src = sources.get(key)
+        if key == "petitioner.name" and src is None:
+            src = sources.get("petitioner.anonymous")
+        if key == "persons":
+            where = "按署名人数" if not src else _where(src)
+        elif key == "category":
+            where = ("依据：" + "；".join(reasons)) if reasons else "未匹配到分类词"
+        elif key == "nature":
+            where = "随分类判断"
+        elif key == "letter_date" and src is None and "letter_date.dropped" in sources:
+            where = "日期不合理，未采用：" + _where(sources["letter_date.dropped"])
+        elif fields is None:
+            where = ""
+        elif src is None and value not in (None, ""):
+            where = "（来信中无此项，系推断或他处所填）"
+        else:
+            where = _where(src) if value not in (None, "") or src else "未在来信中找到"
+        out.append(f"  {label}{'　' * (width - len(label))}：{shown}" + (f"    ← {where}" if where else ""))
+    return out
+
+
+def _print_registration(r: Registration, ws=None) -> None:
     c = r.case
     line = f"已登记 {c.case_no}  {c.channel}  {c.petitioner.display_name}"
     if c.summary:
         line += f"  {c.summary}"
     click.echo(line)
+    fields = None
+    if ws is not None and c.text:
+        # Read again from the stored text (deterministic, milliseconds) for where each value
+        # came from: the registration keeps the values, not the offsets.
+        from docgen.intake.fields import extract_fields
+        from docgen.intake.pipeline import category_rules
+
+        fields = extract_fields(c.text, category_rules(ws))
+    if ws is not None:
+        p = c.petitioner
+        values = {"petitioner.name": p.name, "petitioner.id_number": p.id_number,
+                  "petitioner.phone": p.phone, "petitioner.address": p.address,
+                  "cosigners": "、".join(c.cosigners or ()), "persons": c.persons,
+                  "letter_date": c.letter_date.isoformat() if c.letter_date else None,
+                  "target": c.target, "request": c.request, "township": c.township,
+                  "category": c.category, "nature": c.nature, "summary": c.summary}
+        for text_line in field_lines(values, fields, anonymous=not p.name,
+                                     reasons=fields.reasons if fields else None):
+            click.echo(text_line)
+        for w in (fields.warnings if fields else ()):
+            click.echo(f"  提示：{w}")
     if c.petitioner.id_valid is False:
         click.echo(f"  注意：身份证号 {c.petitioner.id_number} 校验不通过，已按原样登记并标记")
     for p in r.prior_cases:
         click.echo(f"  关联在先案件 {p.case_no}（{p.received_date}，{p.status}）：{'；'.join(p.reasons)}")
+    if ws is not None:
+        click.echo(f"  如有不对：docgen edit {c.case_no} --字段 新值 --reason 原因"
+                   f"（如 --name、--phone、--cosigner，见 docgen edit --help）")
 
 
 @click.command("parse")
@@ -48,19 +133,18 @@ def parse_cmd(app, file: Path, as_json: bool) -> None:
         emit_json(result.to_json())
         return
     f = result.fields.to_json()
-    p = f["petitioner"]
     src = "OCR 识别" if result.extracted.ocr else "文字层"
     click.echo(f"文件：{file}（{result.extracted.pages} 页，{src}）")
     for w in result.extracted.warnings:
         click.echo(f"提示：{w}")
-    rows = [("来信人", p["name"] or "匿名/未识别"), ("身份证号", p["id_number"]),
-            ("电话", p["phone"]), ("住址", p["address"]), ("来信日期", f["letter_date"]),
-            ("被反映对象", f["target"]), ("诉求", f["request"]), ("类别", f["category"]),
-            ("摘要", f["summary"])]
-    for label, value in rows:
-        click.echo(f"{label}：{value if value else '—'}")
+    fields = result.fields
+    for text_line in field_lines(_values(f), fields, anonymous=fields.anonymous,
+                                 reasons=fields.reasons):
+        click.echo(text_line[2:])
     if f.get("id_problem"):
         click.echo(f"注意：{f['id_problem']}")
+    for w in fields.warnings:
+        click.echo(f"提示：{w}")
     click.echo("—— 全文 ——")
     click.echo(result.extracted.text)
 
@@ -94,7 +178,7 @@ def intake_cmd(app, files: tuple[Path, ...], channel: str, received, force: bool
             _warn_registration(r)
     else:
         for r in done:
-            _print_registration(r)
+            _print_registration(r, ws)
             for w in r.case.extra.get("intake_warnings") or ():
                 say(f"提示：{r.case.case_no}：{w}")
         for s in skipped:

@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docgen.classify import CategoryRules, suggest
+from docgen.date_limits import check_happened
+from docgen.errors import DocgenError
 from docgen.intake.dates import cn_number, letter_date
 from docgen.intake.gist import summary_span
 from docgen.intake.idnumber import IdMatch, find_id_numbers
 from docgen.intake.phones import PhoneMatch, find_phones
 from docgen.intake.textclean import CJK, normalise, squeeze
 from docgen.models import Petitioner, iso
+from docgen.places import township_in_text, township_of
 
 REQUEST_MAX = 200
 ADDRESS_MAX = 60
@@ -64,7 +67,9 @@ class ParsedFields:
     persons: int = 1
     phones: list[str] = field(default_factory=list)
     id_problem: str | None = None
+    township: str | None = None        # 乡镇（街道）: of the address, else the one the text names
     reasons: list[str] = field(default_factory=list)    # why the category was suggested
+    warnings: list[str] = field(default_factory=list)   # what the clerk should check
     sources: dict[str, Source] = field(default_factory=dict)
 
     @property
@@ -478,6 +483,23 @@ _PERSON_TARGET = re.compile(
 
 
 _NAME_CHARS_TAIL = re.compile(rf"[{_CJK}XＸ×\d]*$")
+# A name the page wrapped: "…桐城市自" / "然资源和规划局承诺…" (a PDF text layer or OCR keeps
+# the line end inside the name).
+_NAME_CHARS_WRAPPED = re.compile(rf"[{_CJK}XＸ×\d]*[ \t]*\n[ \t]*[{_CJK}XＸ×\d]*$")
+# Only a full line wraps: a short line before (a title, a signature) is not the name's start.
+_WRAPPED_LINE_MIN = 15
+
+
+def _name_start(tx: _Text, left: int, s: int) -> int:
+    start = _NAME_CHARS_TAIL.search(tx.t, left, s).start()
+    if start > left and tx.t[start - 1] == "\n":
+        m = _NAME_CHARS_WRAPPED.search(tx.t, left, s)
+        if m and m.start() < start:
+            nl = tx.t.rfind("\n", 0, start - 1)
+            line = tx.t[nl + 1:start - 1].strip()
+            if len(line) >= _WRAPPED_LINE_MIN and not re.search(r"[。！？!?：:]$", line):
+                return m.start()
+    return start
 
 
 def _org_mentions(tx: _Text) -> list[tuple[int, int]]:
@@ -489,7 +511,7 @@ def _org_mentions(tx: _Text) -> list[tuple[int, int]]:
             continue
         left = max(last_end, s - 24)
         # the name is made of Chinese characters (and 某, X placeholders), no punctuation
-        window_start = _NAME_CHARS_TAIL.search(tx.t, left, s).start()
+        window_start = _name_start(tx, left, s)
         stop = _PREFIX_STOP.match(tx.t, window_start, s)
         start = stop.end() if stop else window_start
         # "和/与/及" join two bodies ("镇政府和某某公司") except inside a department's own
@@ -676,10 +698,21 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
         sources["petitioner.address"] = tx.source(*addr)
 
     d = letter_date(text)
-    if d:
-        out.letter_date = d.date
+    if d and d.date is None:          # lunar: flagged, left for the clerk
         out.lunar_date = d.lunar
         sources["letter_date"] = tx.source(d.start, d.end)
+    elif d:
+        try:
+            # a misread year (OCR "2O24" → 2004? "2924") must not become the stored 来信日期:
+            # the same range every date that has happened is held to (docs/standards.md)
+            check_happened(d.date, "来信日期")
+        except DocgenError as exc:
+            out.warnings.append(f"{exc}；未采用，请核对原件后用 docgen edit --letter-date 填写")
+            sources["letter_date.dropped"] = tx.source(d.start, d.end)
+        else:
+            out.letter_date = d.date
+            out.lunar_date = d.lunar
+            sources["letter_date"] = tx.source(d.start, d.end)
 
     target = _find_target(tx)
     if target:
@@ -697,6 +730,22 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
     if summ:
         out.summary = summ[0]
         sources["summary"] = tx.source(summ[1], summ[2])
+
+    # 乡镇（街道）for statistics: the address's, else the one the letter names as its place
+    town = township_of(out.petitioner.address)
+    if town:
+        out.township = town
+        sources["township"] = sources["petitioner.address"]
+    else:
+        town = township_in_text(tx.t)
+        if town:
+            out.township = town
+            at = tx.t.find(town)
+            if at >= 0:
+                sources["township"] = tx.source(at, at + len(town))
+
+    if not out.petitioner.name and not out.anonymous:
+        out.warnings.append("未识别出来信人姓名")
 
     sug = suggest(tx.t, rules, target=out.target)
     out.category, out.nature, out.legal = sug.category, sug.nature, sug.legal

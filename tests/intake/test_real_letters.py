@@ -1,0 +1,123 @@
+"""Issue 10 item 4: fields of letters as they really arrive (tests/fixtures/intake_letters.py),
+each miss the clerk met on text drawn the way it arrived. The full 48-letter × 4-kind run is
+``benchmarks/bench_fields.py --real``; here a handful of letters, fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from docgen.intake.extract import extract_text
+from docgen.intake.fields import extract_fields
+from tests.fixtures.intake_letters import KINDS, make_real_letter, truth_of, write_kind
+
+FIELDS = ("name", "id_number", "phone", "address", "letter_date", "cosigners", "persons",
+          "target", "township")
+
+
+def _got(f) -> dict[str, object]:
+    return {"name": f.petitioner.name, "id_number": f.petitioner.id_number,
+            "phone": f.petitioner.phone, "address": f.petitioner.address,
+            "letter_date": f.letter_date, "cosigners": list(f.cosigners), "persons": f.persons,
+            "target": f.target, "township": f.township, "category": f.category}
+
+
+def _check(f, letter) -> dict[str, tuple]:
+    got, want = _got(f), truth_of(letter)
+    return {k: (got[k], want[k]) for k in FIELDS if got[k] != want[k]}
+
+
+def test_phone_wrapped_after_its_first_digit_in_plain_text():
+    f = extract_fields("反映人：张三\n联系电话：1\n3966512345\n2025年3月1日\n")
+    assert f.petitioner.phone == "13966512345"
+    # and in a sentence the editor wrapped
+    f = extract_fields("    我叫李四，住桐城市范岗镇樟枫村新屋组，联系电话：1\n3966512345。现反映如下：\n")
+    assert f.petitioner.phone == "13966512345"
+    assert f.petitioner.address == "桐城市范岗镇樟枫村新屋组"
+
+
+def test_two_numbers_on_consecutive_lines_are_not_joined_into_a_phone():
+    f = extract_fields("案号：(2023)皖0881执12345\n2025年3月1日\n")
+    assert f.petitioner.phone is None
+
+
+@pytest.mark.parametrize("sep", [" ", "  ", "丶", "、", "，", ","])
+def test_cosigners_separated_by_spaces_or_ocr_punctuation(sep):
+    names = ["周凤英", "何春生", "方桂兰", "欧阳春花", "程素梅"]
+    f = extract_fields("县人大常委会：\n    我们是桐城市新渡镇双店村村民，反映征地补偿款未发放的问题。\n此致\n敬礼！\n"
+                       f"联名人：{sep.join(names)}\n2025年5月6日\n")
+    assert f.petitioner.name == "周凤英"
+    assert f.cosigners == names[1:]
+    assert f.persons == 5
+
+
+def test_cosigners_written_together_by_ocr():
+    f = extract_fields("此致\n敬礼！\n联名人：周凤英何春生方桂兰\n2025年5月6日\n")
+    assert [f.petitioner.name, *f.cosigners] == ["周凤英", "何春生", "方桂兰"]
+
+
+def test_address_from_wo_shi_cunmin_and_township_set():
+    f = extract_fields("市人大常委会信访室：\n    我是桐城市新渡镇双店村村民，现反映村里征地补偿的问题。\n反映人：汪立新\n"
+                       "2025年4月2日\n")
+    assert f.petitioner.address == "桐城市新渡镇双店村"
+    assert f.township == "新渡镇"
+    assert "我是桐城市新渡镇双店村村民" in f.sources["township"].excerpt
+
+
+def test_township_named_in_the_text_without_an_address():
+    f = extract_fields("县人大：\n孔城镇桐梓村的垃圾站臭气熏天，请求处理。\n张三\n2025年4月2日\n")
+    assert f.petitioner.address is None
+    assert f.township == "孔城镇"
+
+
+def test_target_kept_as_the_full_name_the_letter_gives():
+    f = extract_fields("县人大：\n    我于2019年务工被拖欠工资，多次到桐城市人力资源和社会保障局投诉，市人社局只是让我们等。"
+                       "\n    请求督促市人社局依法处理。\n反映人：张三\n2025年4月2日\n")
+    assert f.target == "桐城市人力资源和社会保障局"
+
+
+def test_full_width_digits():
+    f = extract_fields("反映人：张三\n身份证号：３４０８８１１９８８０７０８２０４０\n联系电话：１８４３２７１８６６７\n"
+                       "２０２５年４月１３日\n")
+    assert f.petitioner.id_number == "340881198807082040"
+    assert f.petitioner.phone == "18432718667"
+    assert f.letter_date == dt.date(2025, 4, 13)
+
+
+def test_a_letter_date_outside_the_sane_range_is_dropped_with_a_warning():
+    f = extract_fields("县人大：\n反映问题。\n张三\n1924年5月1日\n")
+    assert f.letter_date is None
+    assert any("1924-05-01" in w and "早于" in w for w in f.warnings)
+    assert "letter_date.dropped" in f.sources
+
+
+@pytest.mark.parametrize("kind", ["txt", "text_pdf"])
+def test_real_letters_as_typed_and_as_text_pdf(kind, tmp_path):
+    """Every feature of the corpus among seeds 0..13 (12 and 13 wrap the body name in the PDF): wrapped phones, space/丶/、 co-signers,
+    我是…村民, short-only and full+short names, full-width digits, three fonts."""
+    misses = {}
+    for seed in range(14):
+        letter = make_real_letter(seed)
+        f = extract_fields(extract_text(write_kind(letter, kind, tmp_path)).text)
+        if _check(f, letter):
+            misses[seed] = _check(f, letter)
+    assert not misses, misses
+
+
+def test_a_real_letter_scanned_to_jpeg_reads_right(tmp_path):
+    """One OCR letter (real RapidOCR): joint, phone wrapped after its first digit."""
+    letter = make_real_letter(13)
+    assert "电话折行" in letter.features and letter.cosigners
+    f = extract_fields(extract_text(write_kind(letter, "jpeg", tmp_path)).text)
+    assert not _check(f, letter)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+def test_real_letters_every_kind(kind, tmp_path):
+    bad = [seed for seed in range(24)
+           if _check(extract_fields(extract_text(write_kind(make_real_letter(seed), kind,
+                                                            tmp_path)).text),
+                     make_real_letter(seed))]
+    assert len(bad) <= 1, bad
