@@ -3,6 +3,12 @@
 Letters (``intake``), visits (``visit``) and imported ledger rows all come through here, so a
 case is always registered the same way: in one transaction, with its original kept
 byte-for-byte, and with earlier cases of the same person linked — never rejected.
+
+The same file is never registered twice by accident: the SHA-256 duplicate check runs inside
+the registration's write transaction (BEGIN IMMEDIATE), so of several processes taking in the
+same file at once exactly one registers it. The original is stored with ``fileio.copy_new``,
+which can only create a file: an original already on disk is never replaced, whatever number
+the registry hands out.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.date_limits import check_stored
-from docgen.fileio import atomic_copy, remove_file, safe_filename, sha256_file
+from docgen.errors import DocgenError
+from docgen.fileio import copy_to_free_name, remove_file, safe_filename, sha256_file
 from docgen.models import FILE_ORIGINAL, Case, Event, Petitioner, StoredFile, iso
 from docgen.workspace import Workspace
 
@@ -45,10 +52,19 @@ class PriorCase:
                 "score": round(self.score, 3), "same_person": self.same_person}
 
 
+class AlreadyRegistered(DocgenError):
+    """The very same file (same SHA-256) was taken in before."""
+
+    def __init__(self, path: Path, case_no: str):
+        super().__init__(f"{Path(path).name} 已登记为 {case_no}，未重复登记（确需再次登记请加 --force）")
+        self.case_no = case_no
+
+
 @dataclass
 class Registration:
     case: Case
     prior_cases: list[PriorCase] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # said on stderr already (registry.say)
 
     def to_json(self) -> dict[str, Any]:
         return {"case_no": self.case.case_no, "channel": self.case.channel,
@@ -115,33 +131,47 @@ def _with_similar(ws: Workspace, case: Case, priors: list[PriorCase]) -> list[Pr
 
 def register_case(ws: Workspace, case: Case, *, original: Path | None = None,
                   original_name: str | None = None, sha256: str | None = None,
-                  detail: str = "", event_data: dict[str, Any] | None = None) -> Registration:
-    """Give ``case`` its number and store it with its original file, in one transaction."""
+                  detail: str = "", event_data: dict[str, Any] | None = None,
+                  unique: bool = False) -> Registration:
+    """Give ``case`` its number and store it with its original file, in one transaction.
+
+    ``sha256``: the digest of ``original`` as it was read (parsed); the stored copy must have
+    it. ``unique``: refuse (``AlreadyRegistered``) when an original with that digest is
+    registered already — checked under the write lock, so concurrent intakes of the same file
+    register it once."""
     reg = ws.registry
+    told = len(reg.notices)
     check_stored(case.received_date, "收到日期")
     check_stored(case.letter_date, "来信日期")
     check_stored(case.closed_date, "办结日期")
     group_threshold = int(ws.section("visits").get("group_threshold", 5))
     if case.persons >= group_threshold and GROUP_FLAG not in case.flags:
         case.flags.append(GROUP_FLAG)
-    priors = find_same_person(ws, case)
-    if priors and REPEAT_FLAG not in case.flags:
-        case.flags.append(REPEAT_FLAG)
+    given_no, flags = case.case_no, list(case.flags)
     written: Path | None = None
     try:
         with reg.transaction():
+            if unique and sha256:
+                dup = reg.find_original_by_sha(sha256)
+                if dup:
+                    raise AlreadyRegistered(original or Path(original_name or "?"), dup[1])
+            # under the write lock: a case of the same person registered a moment ago by
+            # another process is linked too
+            priors = find_same_person(ws, case)
+            if priors and REPEAT_FLAG not in case.flags:
+                case.flags.append(REPEAT_FLAG)
             reg.add_case(case)
             if original is not None:
                 name = original_name or original.name
-                stored = ws.case_dir(case.case_no) / "original" / safe_filename(name, "来信原件")
-                atomic_copy(original, stored)
-                written = stored
-                digest = sha256_file(stored)
+                written = copy_to_free_name(original, ws.case_dir(case.case_no) / "original",
+                                            safe_filename(name, "来信原件"))
+                digest = sha256_file(written)
                 if sha256 and digest != sha256:
-                    raise OSError(f"copy of {original} changed while reading")
+                    raise DocgenError(f"文件 {name} 在识别之后被改动（内容与识别时不同），未登记；"
+                                      "请重新登记")
                 reg.add_file(StoredFile(case_id=case.id, role=FILE_ORIGINAL, name=name,
-                                        path=stored.relative_to(ws.root).as_posix(),
-                                        sha256=digest, size=stored.stat().st_size,
+                                        path=written.relative_to(ws.root).as_posix(),
+                                        sha256=digest, size=written.stat().st_size,
                                         kind="来信原件", added_date=case.received_date))
             reg.add_event(Event(case_id=case.id, kind="登记", date=case.received_date,
                                 detail=detail or f"{case.channel}登记", data=event_data or {}))
@@ -149,10 +179,14 @@ def register_case(ws: Workspace, case: Case, *, original: Path | None = None,
                 reg.link(case.id, prior.case_id, "；".join(prior.reasons), kind="repeat")
     except BaseException:
         if written is not None:
-            remove_file(written)
+            remove_file(written)    # the copy made here, never a file that was there before
+        # the case object as it came, so that a caller may try again
+        case.case_no, case.id, case.flags = given_no, None, flags
+        case.extra.pop("skipped_numbers", None)
         raise
     keep_index_current(ws, case)
-    return Registration(case=case, prior_cases=_with_similar(ws, case, priors))
+    return Registration(case=case, prior_cases=_with_similar(ws, case, priors),
+                        warnings=reg.notices[told:])
 
 
 def keep_index_current(ws: Workspace, case: Case) -> None:

@@ -2,6 +2,21 @@
 
 Every change runs inside ``transaction()`` (BEGIN IMMEDIATE), so two ``docgen`` processes
 registering at the same moment queue for the write lock and never share a number.
+
+Numbers are never handed out twice, even when ``registry.sqlite`` is restored from an older
+copy while the case folders stay on disk:
+
+- the value of every sequence is mirrored in ``registry.numbers.json`` beside the registry,
+  written inside the write transaction just before it commits; a registry whose sequence is
+  behind its mirror continues after the mirrored value (and says so). The first time a
+  registry gets a mirror, the mirror starts from the numbers found on disk (case folders,
+  发文字号 in the names of the documents), so an older workspace is protected too;
+- a registration number whose case folder already holds files is skipped (and said), so an
+  original on disk is never mistaken for a free number.
+
+Every change to what the search index holds (a case, its events, its files) is marked in the
+index journal (``docgen.index.journal``) in the same transaction, so the index can always catch
+up with the registry, whatever happened between the commit and the index update.
 """
 
 from __future__ import annotations
@@ -11,12 +26,14 @@ import importlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
+from docgen.index import journal
 from docgen.models import Case, Event, Petitioner, StoredFile, iso, parse_iso
 
 SCHEMA_VERSION = 2
@@ -127,9 +144,44 @@ def _bool(v: Any) -> bool | None:
     return None if v is None else bool(v)
 
 
+def mirror_path(registry_path: Path) -> Path:
+    """``registry.sqlite`` → ``registry.numbers.json``: the highest number of every sequence."""
+    registry_path = Path(registry_path)
+    return registry_path.with_name(registry_path.stem + ".numbers.json")
+
+
+def sequence_label(name: str) -> str:
+    """How a clerk knows a sequence: ``case:2026`` → 2026 年登记号."""
+    kind, _, rest = name.partition(":")
+    if kind == "case":
+        return f"{rest} 年登记号"
+    if kind == "doc":
+        prefix, _, year = rest.rpartition(":")
+        return f"发文字号 {prefix}〔{year}〕"
+    if kind == "archive":
+        return f"档号 {rest}"
+    return name
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
 class Registry:
-    def __init__(self, path: Path):
+    """``case_folder(case_no)``: where a case keeps its files (a number whose folder holds
+    files is skipped); ``numbers_on_disk()``: the highest numbers the files on disk show, to
+    start the number mirror from; ``notify``: where messages for people go (stderr)."""
+
+    def __init__(self, path: Path, *, case_folder: Callable[[str], Path] | None = None,
+                 numbers_on_disk: Callable[[], dict[str, int]] | None = None,
+                 notify: Callable[[str], None] | None = None):
         self.path = Path(path)
+        self.case_folder = case_folder
+        self.numbers_on_disk = numbers_on_disk
+        self.notify = notify or _stderr
+        self.notices: list[str] = []      # everything said through notify, in order
+        self._told: set[str] = set()
+        self._reset_transaction_state()
         try:
             self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None,
                                         check_same_thread=False)
@@ -138,7 +190,6 @@ class Registry:
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=60000")
-            self._depth = 0
             with self.transaction():
                 self._create_schema()
         except sqlite3.DatabaseError as exc:
@@ -173,7 +224,22 @@ class Registry:
     def close(self) -> None:
         self.conn.close()
 
+    def say(self, message: str) -> None:
+        """Tell people something they should know (once per registry and message)."""
+        if message in self._told:
+            return
+        self._told.add(message)
+        self.notices.append(message)
+        self.notify(message)
+
     # --- transactions and sequences -------------------------------------------
+    def _reset_transaction_state(self) -> None:
+        self._depth = 0
+        self._journal_seq: int | None = None      # one journal seq per transaction
+        self._journal_marked: set[int] = set()
+        self._mirror: dict[str, int] | None = None  # the mirror as read in this transaction
+        self._mirror_dirty = False
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction; nested calls join the outer one."""
@@ -188,29 +254,121 @@ class Registry:
         self._depth = 1
         try:
             yield self.conn
+            # Still holding the write lock: no other process can take a number between the
+            # mirror write and the commit. A kill in between costs a number, never reuses one.
+            self._flush_mirror()
         except BaseException:
-            self._depth = 0
+            self._reset_transaction_state()
             self.conn.execute("ROLLBACK")
             raise
-        self._depth = 0
+        self._reset_transaction_state()
         self.conn.execute("COMMIT")
 
+    # The mirror: sequences as they stand on disk outside the registry file.
+    @property
+    def mirror_path(self) -> Path:
+        return mirror_path(self.path)
+
+    def _read_mirror(self) -> dict[str, int] | None:
+        try:
+            data = json.loads(self.mirror_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            self.say(f"编号记录 {self.mirror_path.name} 无法读取，已按登记库和磁盘上的文件重新建立")
+            return None
+        if not isinstance(data, dict):
+            return None
+        return {str(k): int(v) for k, v in data.items() if isinstance(v, int)}
+
+    def _mirror_now(self) -> dict[str, int]:
+        """The mirror, read once per transaction; started from the disk when there is none."""
+        if self._mirror is None:
+            mirror = self._read_mirror()
+            if mirror is None:
+                mirror = dict(self.numbers_on_disk() if self.numbers_on_disk else {})
+                for name, value in self.conn.execute(
+                        "SELECT name, value FROM sequences WHERE name NOT LIKE 'index:%'"):
+                    mirror[name] = max(mirror.get(name, 0), value)
+                self._mirror_dirty = True
+            self._mirror = mirror
+        return self._mirror
+
+    def _flush_mirror(self) -> None:
+        if self._mirror is None or not self._mirror_dirty:
+            return
+        from docgen.fileio import atomic_write_text
+
+        # merge with the file once more: the mirror only ever grows
+        on_disk = self._read_mirror() or {}
+        merged = {k: max(v, on_disk.get(k, 0)) for k, v in self._mirror.items()}
+        merged.update({k: v for k, v in on_disk.items() if k not in merged})
+        atomic_write_text(self.mirror_path,
+                          json.dumps(dict(sorted(merged.items())), ensure_ascii=False, indent=0))
+        self._mirror_dirty = False
+
+    def _behind(self, name: str, stored: int, issued: int) -> None:
+        """The registry's sequence is behind the numbers already issued: say it once; for case
+        numbers the index may hold cases this registry does not know, so rebuild it."""
+        self.say(f"登记库中的{sequence_label(name)}（{stored}）落后于已发出的编号（{issued}），"
+                 "登记库可能是从较早的备份恢复的：继续从 "
+                 f"{issued + 1} 起编号，已发出的编号不再使用，已有文件不会被覆盖。")
+        if name.startswith("case:"):
+            journal.mark_everything(self.conn, self._journal_seq_now())
+
     def next_sequence(self, name: str) -> int:
-        """The next number of a named sequence (``case:2026``, ``doc:交办函:2026``, ...)."""
+        """The next number of a named sequence (``case:2026``, ``doc:示人大信:2026``, ...),
+        never one handed out before (see the module docstring)."""
         with self.transaction() as c:
-            c.execute("INSERT INTO sequences(name, value) VALUES (?, 1) "
-                      "ON CONFLICT(name) DO UPDATE SET value = value + 1", (name,))
-            return c.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
+            mirror = self._mirror_now()     # first: a new mirror starts from the values before
+            value = c.execute("INSERT INTO sequences(name, value) VALUES (?, 1) "
+                              "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+                              (name,)).fetchone()[0]
+            issued = mirror.get(name, 0)
+            if value <= issued:
+                self._behind(name, value - 1, issued)
+                value = issued + 1
+                c.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
+            mirror[name] = value
+            self._mirror_dirty = True
+            return value
 
     def peek_sequence(self, name: str) -> int:
+        """The last number given out (the mirror's, when the registry is behind it)."""
         row = self.conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()
-        return row[0] if row else 0
+        stored = row[0] if row else 0
+        mirror = self._mirror if self._mirror is not None else (self._read_mirror() or {})
+        return max(stored, mirror.get(name, 0))
 
     def set_sequence_at_least(self, name: str, value: int) -> None:
         with self.transaction() as c:
+            mirror = self._mirror_now()
             c.execute("INSERT INTO sequences(name, value) VALUES (?, ?) "
                       "ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
                       (name, value))
+            if mirror.get(name, 0) < value:
+                mirror[name] = value
+                self._mirror_dirty = True
+
+    # --- the index journal ------------------------------------------------------
+    def _journal_seq_now(self) -> int:
+        if self._journal_seq is None:
+            self._journal_seq = journal.take_seq(self.conn)
+        return self._journal_seq
+
+    def _mark_index(self, case_id: int | None, case_no: str | None = None) -> None:
+        """Inside a transaction: the index must re-read this case (``docgen.index.journal``)."""
+        if case_id is None or case_id in self._journal_marked:
+            return
+        journal.mark(self.conn, case_id, self._journal_seq_now(), case_no)
+        self._journal_marked.add(case_id)
+
+    def _folder_taken(self, case_no: str) -> bool:
+        if self.case_folder is None:
+            return False
+        from docgen.fileio import folder_holds_files
+
+        return folder_holds_files(self.case_folder(case_no))
 
     # --- cases ----------------------------------------------------------------
     @staticmethod
@@ -249,12 +407,25 @@ class Registry:
         with self.transaction() as c:
             if not case.case_no:
                 year = case.received_date.year
+                skipped = []
                 while True:
                     seq = self.next_sequence(f"case:{year}")
                     case.case_no = f"{year}-{seq:04d}"
-                    if not c.execute("SELECT 1 FROM cases WHERE case_no = ?",
-                                     (case.case_no,)).fetchone():
-                        break
+                    if c.execute("SELECT 1 FROM cases WHERE case_no = ?",
+                                 (case.case_no,)).fetchone():
+                        continue
+                    if self._folder_taken(case.case_no):
+                        skipped.append(case.case_no)
+                        continue
+                    break
+                if skipped:
+                    folder = self.case_folder(skipped[0]).parent
+                    self.say(f"登记号 {'、'.join(skipped)} 在 {folder} 中已有文件夹和文件，登记库中却没有"
+                             "该案件（登记库可能是从较早的备份恢复的，或上次登记中途被中断）："
+                             f"已跳过，改用 {case.case_no}，原有文件未动。")
+                    case.extra = {**case.extra, "skipped_numbers": skipped}
+                    # the index may hold cases this registry does not know: rebuild it
+                    journal.mark_everything(c, self._journal_seq_now())
             placeholders = ",".join("?" * len(_CASE_COLUMNS))
             try:
                 cur = c.execute(f"INSERT INTO cases({','.join(_CASE_COLUMNS)}) VALUES ({placeholders})",
@@ -262,6 +433,7 @@ class Registry:
             except sqlite3.IntegrityError:
                 raise DocgenError(f"案件编号 {case.case_no} 已存在") from None
             case.id = cur.lastrowid
+            self._mark_index(case.id, case.case_no)
         return case
 
     def update_case(self, case: Case) -> None:
@@ -269,6 +441,7 @@ class Registry:
         with self.transaction() as c:
             c.execute(f"UPDATE cases SET {sets}, updated_at = datetime('now', 'localtime') "
                       "WHERE id = ?", (*self._case_values(case), case.id))
+            self._mark_index(case.id, case.case_no)
 
     def get_case(self, case_no: str) -> Case:
         key = normalize_case_no(case_no)
@@ -352,6 +525,7 @@ class Registry:
             event.id = cur.lastrowid
             event.recorded_at = c.execute("SELECT recorded_at FROM events WHERE id = ?",
                                           (event.id,)).fetchone()[0]
+            self._mark_index(event.case_id)
         return event
 
     def events(self, case_id: int, as_of: dt.date | None = None) -> list[Event]:
@@ -374,17 +548,22 @@ class Registry:
                 "VALUES (?,?,?,?,?,?,?,?)",
                 (f.case_id, f.role, f.kind, f.name, f.path, f.sha256, f.size, iso(f.added_date)))
             f.id = cur.lastrowid
+            self._mark_index(f.case_id)
         return f
 
     def update_file_path(self, file_id: int, path: str) -> None:
         with self.transaction() as c:
             c.execute("UPDATE files SET path = ? WHERE id = ?", (path, file_id))
+            row = c.execute("SELECT case_id FROM files WHERE id = ?", (file_id,)).fetchone()
+            self._mark_index(row[0] if row else None)
 
     def update_file(self, f: StoredFile) -> None:
         """Point an existing file row (same id) at a new version: name, path, digest, size, date."""
         with self.transaction() as c:
             c.execute("UPDATE files SET name = ?, path = ?, sha256 = ?, size = ?, added_date = ? "
                       "WHERE id = ?", (f.name, f.path, f.sha256, f.size, iso(f.added_date), f.id))
+            row = c.execute("SELECT case_id FROM files WHERE id = ?", (f.id,)).fetchone()
+            self._mark_index(row[0] if row else None)
 
     @staticmethod
     def _row_to_file(r: sqlite3.Row) -> StoredFile:

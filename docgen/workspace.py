@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -161,4 +162,45 @@ class Workspace:
     def registry(self):
         from docgen.registry import Registry
 
-        return Registry(self.registry_path)
+        return Registry(self.registry_path, case_folder=self.case_dir,
+                        numbers_on_disk=self.numbers_on_disk)
+
+    def numbers_on_disk(self) -> dict[str, int]:
+        """The highest registration number (``case:YEAR``) and 发文字号 (``doc:PREFIX:YEAR``)
+        that the files of the workspace show: case folders holding files, and the documents
+        named ``<文书>-<前缀>〔YEAR〕N号.docx`` in them. Read once, when the registry's number
+        mirror is first made (``docgen.registry``), so that numbers already on disk are never
+        handed out again even by a registry that is behind them."""
+        from docgen.fileio import folder_holds_files
+
+        found: dict[str, int] = {}
+
+        def note(name: str, value: int) -> None:
+            found[name] = max(found.get(name, 0), value)
+
+        try:
+            years = [d for d in os.scandir(self.files_dir) if d.is_dir(follow_symlinks=False)]
+        except OSError:
+            return found
+        for year in years:
+            if not _YEAR.fullmatch(year.name):
+                continue
+            for case in os.scandir(year.path):
+                m = _CASE_FOLDER.fullmatch(case.name)
+                if not m or not case.is_dir(follow_symlinks=False):
+                    continue
+                if folder_holds_files(Path(case.path)):
+                    note(f"case:{m.group(1)}", int(m.group(2)))
+                documents = Path(case.path) / "documents"
+                if documents.is_dir() and not documents.is_symlink():
+                    for doc in os.scandir(documents):
+                        d = _DOC_NAME.fullmatch(doc.name)
+                        if d:
+                            note(f"doc:{d.group('prefix')}:{d.group('year')}", int(d.group('n')))
+        return found
+
+
+_YEAR = re.compile(r"\d{4}")
+_CASE_FOLDER = re.compile(r"(\d{4})-(\d{1,6})")
+# document_name() in docgen.workflow_documents: 交办函-示人大信〔2026〕3号.docx, "… (2).docx"
+_DOC_NAME = re.compile(r"[^-]+-(?P<prefix>.+?)〔(?P<year>\d{4})〕(?P<n>\d+)号(?: \(\d+\))?\.\w+")

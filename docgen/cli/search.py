@@ -20,11 +20,13 @@ def _rebuild(ws, engine: str | None, label: str = "重建检索索引"):
 
 
 def _open(ws, engine: str | None = None):
-    """The index and the seconds spent opening it; rebuilt first if unusable (with a message)."""
-    from docgen.index.service import IndexUnavailable, configured_engine, open_index
+    """The index and the seconds spent opening it; rebuilt first if unusable (with a message),
+    and caught up with the registry's index journal (a command killed after its commit)."""
+    from docgen.index.service import IndexUnavailable, configured_engine, open_index, sync
 
     name = engine or configured_engine(ws)
     start = time.perf_counter()
+    sync(ws, name)
     try:
         return open_index(ws.index_dir, name), time.perf_counter() - start
     except IndexUnavailable as exc:
@@ -155,25 +157,18 @@ def rebuild_cmd(app, engine: str | None, as_json: bool) -> None:
 
 
 @index_group.command("status")
+@click.option("--no-repair", is_flag=True, help="只报告，不补写、不重建")
 @json_option
 @pass_app
-def status_cmd(app, as_json: bool) -> None:
-    """检索索引的状态：引擎、件数、版本、是否需要重建。"""
-    from docgen.index.base import SCHEMA_VERSION
-    from docgen.index.service import configured_engine, index_status, read_meta, resolve_engine
+def status_cmd(app, no_repair: bool, as_json: bool) -> None:
+    """检索索引的状态：引擎、件数、版本、与登记库是否一致；发现缺漏时补上（必要时重建）。"""
+    from docgen.index.service import check_index
 
-    ws = app.ws
-    name = resolve_engine(configured_engine(ws))
-    problem = index_status(ws.index_dir, name)
-    meta = read_meta(ws.index_dir, name) or {}
-    data = {"engine": name, "count": meta.get("count"), "schema_version": meta.get("schema_version"),
-            "expected_schema_version": SCHEMA_VERSION, "built": meta.get("built"),
-            "ok": problem is None, "problem": problem}
+    report = check_index(app.ws, repair=not no_repair)
     if as_json:
-        emit_json(data)
+        emit_json(report.to_json())
     else:
-        click.echo(f"引擎 {name}，{data['count'] or 0} 件，"
-                   + ("可用" if problem is None else problem))
+        click.echo(report.to_text())
 
 
 def register(group: click.Group) -> None:

@@ -10,6 +10,12 @@ Layout of ``index_dir``::
 The index is derived data. A missing, outdated or damaged index is never searched: the caller
 gets ``IndexUnavailable`` with a Chinese reason and rebuilds (``docgen search`` does so by
 itself). A rebuild writes a fresh folder and swaps it in, so searches meanwhile see the old one.
+
+What the index has not caught up with is in the registry's index journal
+(``docgen.index.journal``, marked by the registry in the transaction of every change).
+``sync`` applies it: the hooks (``index_case``, ``index_cases``) that every writing command
+calls at its end, ``docgen search``/``similar`` before searching and ``docgen index status``
+all sync, so a command killed after its commit leaves nothing that the next one does not repair.
 """
 
 from __future__ import annotations
@@ -19,12 +25,14 @@ import importlib.util
 import json
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from docgen.errors import DocgenError
 from docgen.fileio import make_dirs, remove_file, remove_tree, rename
+from docgen.index import journal
 from docgen.index.base import SCHEMA_VERSION, IndexDamaged, SearchEngine, SearchFilters, SearchResult
 from docgen.index.document import IndexDocument, from_case
 
@@ -143,8 +151,11 @@ def index_status(index_dir: Path, engine: str = "auto") -> str | None:
         return (f"检索索引的版本（{meta.get('schema_version')}）与本程序（{SCHEMA_VERSION}）不符，"
                 "需要重建")
     if (index_dir / f"{name}.stale").exists():
-        return "检索索引有未写入的更改，需要重建"
+        return STALE
     return None
+
+
+STALE = "检索索引有未写入的更改，需要重建"
 
 
 def open_index(index_dir: Path, engine: str = "auto", create: bool = False) -> SearchIndex:
@@ -307,16 +318,23 @@ def document_for(ws, case) -> IndexDocument:
 
 def rebuild_from_workspace(ws, engine: str | None = None,
                            progress: Callable[[int], None] | None = None) -> SearchIndex:
-    """``docgen index rebuild``: every case of the registry, open and archived."""
+    """``docgen index rebuild``: every case of the registry, open and archived. The journal
+    marks committed before the registry was read are cleared; later ones stay for ``sync``."""
     name = resolve_engine(engine or configured_engine(ws))
+    upto = journal.counter(ws.registry.conn)
     docs = (document_for(ws, case) for case in ws.registry.iter_cases())
-    return rebuild(ws.index_dir, docs, name, progress)
+    idx = rebuild(ws.index_dir, docs, name, progress)
+    if name == resolve_engine(configured_engine(ws)):
+        journal.clear_upto(ws.registry, upto)
+    return idx
 
 
 def open_workspace_index(ws, engine: str | None = None, rebuild_if_needed: bool = True,
                          say: Callable[[str], None] | None = None) -> SearchIndex:
-    """The workspace's index, rebuilt first (with a message) when missing/outdated/damaged."""
+    """The workspace's index, rebuilt first (with a message) when missing/outdated/damaged,
+    and caught up with the registry (``sync``)."""
     name = resolve_engine(engine or configured_engine(ws))
+    sync(ws, name)
     try:
         return open_index(ws.index_dir, name)
     except IndexUnavailable as exc:
@@ -327,35 +345,196 @@ def open_workspace_index(ws, engine: str | None = None, rebuild_if_needed: bool 
         return rebuild_from_workspace(ws, name)
 
 
-def _hook(ws, action: Callable[[SearchIndex], None]) -> None:
-    """Run a small update if an index exists; otherwise or on trouble, leave it for a rebuild."""
-    name = resolve_engine(configured_engine(ws))
+def pending_changes(ws) -> int:
+    """How many cases the index has not caught up with (journal entries)."""
+    return journal.count(ws.registry.conn)
+
+
+BULK = 1000   # from this many new cases on, the engines' bulk writer pays off
+
+
+def sync(ws, engine: str | None = None) -> int:
+    """Apply the index journal to the workspace's index: every case changed in the registry
+    since the index last had it is written again (added, replaced, or dropped when the registry
+    no longer has it); a "rebuild" mark rebuilds. Returns how many cases were applied.
+
+    Nothing to do without a usable index (the next search rebuilds it, which clears the
+    journal). When another process holds the index lock for longer than a hook waits, the
+    entries stay for the next command; a damaged index is marked for a rebuild."""
+    name = resolve_engine(engine or configured_engine(ws))
     index_dir = Path(ws.index_dir)
-    if read_meta(index_dir, name) is None:
-        return   # no index yet: the first search or `docgen index rebuild` builds it
+    reg = ws.registry
+    if index_status(index_dir, name) is not None:
+        return 0
+    entries = journal.pending(reg.conn)
+    if not entries:
+        return 0
+    if any(e.everything for e in entries):
+        rebuild_from_workspace(ws, name).close()
+        return len(entries)
+    try:
+        with FileLock(str(index_dir / ".write.lock")).acquire(timeout=WRITE_LOCK_TIMEOUT,
+                                                              poll_interval=0.05):
+            # Read again under the lock: another process may have applied them meanwhile.
+            entries = journal.pending(reg.conn)
+            if entries and not any(e.everything for e in entries):
+                _apply(ws, index_dir, name, entries)
+    except Timeout:
+        return 0
+    except (DocgenError, IndexDamaged, OSError, ValueError, EOFError):
+        # The registry change has happened; the index must not silently miss it.
+        (index_dir / f"{name}.stale").touch()
+        return 0
+    if any(e.everything for e in entries):
+        rebuild_from_workspace(ws, name).close()
+    else:
+        journal.clear(reg, entries)
+    return len(entries)
+
+
+def _apply(ws, index_dir: Path, name: str, entries: list[journal.Entry]) -> None:
+    """Write the journal's cases to the index; the caller holds the write lock. A fresh engine
+    sees every commit made before the lock was taken, so "already in the index" is exact and
+    a case is never added twice."""
+    engine = _engine_class(name)(index_dir / name)
+    try:
+        new, changed, gone = [], [], []
+        for e in entries:
+            try:
+                case = ws.registry.get_case_by_id(e.case_id)
+            except DocgenError:
+                if e.case_no and engine.get(e.case_no) is not None:
+                    gone.append(e.case_no)
+                continue
+            doc = document_for(ws, case)
+            (changed if engine.get(case.case_no) is not None else new).append(doc)
+        if new:
+            engine.add(new, bulk=len(new) >= BULK)
+        for doc in changed:
+            engine.replace(doc)
+        for case_no in gone:
+            engine.delete(case_no)
+        _write_meta(index_dir, name, engine.count())
+    finally:
+        engine.close()
+
+
+def index_case(ws, case) -> None:
+    """Call after intake, routing, closing or archiving a case (cheap; no index, no work). The
+    registry has marked the case in the index journal; this applies the journal — the case and
+    whatever an earlier, interrupted command left."""
+    sync(ws)
+
+
+def index_cases(ws, cases) -> None:
+    """After registering many cases at once (ledger import); the same as ``index_case``."""
+    sync(ws)
+
+
+def remove_case(ws, case_no: str) -> None:
+    """Call after a case is deleted from the registry (the journal cannot know a deletion done
+    outside the registry's methods)."""
+    name = resolve_engine(configured_engine(ws))
+    if index_status(ws.index_dir, name) is not None:
+        return
+    idx = open_index(ws.index_dir, name)
+    try:
+        idx.delete(case_no)
+    except (DocgenError, IndexDamaged, OSError, ValueError):
+        (Path(ws.index_dir) / f"{name}.stale").touch()
+    finally:
+        idx.close()
+    sync(ws)
+
+
+# -- docgen index status ---------------------------------------------------------------------
+
+@dataclass
+class IndexReport:
+    """What ``docgen index status`` found and did. ``ok``: the index can be searched and holds
+    every case of the registry as it stands (after the repair, when one was made)."""
+
+    engine: str
+    count: int | None              # cases in the index
+    registry_count: int            # cases in the registry
+    pending: int                   # journal entries found (changes the index had not yet)
+    schema_version: int | None
+    expected_schema_version: int
+    built: str | None
+    problem: str | None            # what was wrong when looked at (None: nothing)
+    repaired: str | None = None    # what was done about it
+    ok: bool = False
+
+    def to_json(self) -> dict:
+        return {"engine": self.engine, "count": self.count, "registry_count": self.registry_count,
+                "pending": self.pending, "schema_version": self.schema_version,
+                "expected_schema_version": self.expected_schema_version, "built": self.built,
+                "ok": self.ok, "problem": self.problem, "repaired": self.repaired}
+
+    def to_text(self) -> str:
+        head = f"引擎 {self.engine}，{self.count or 0} 件（登记库 {self.registry_count} 件），"
+        if self.problem is None:
+            return head + "可用"
+        lines = [head + self.problem]
+        if self.repaired:
+            lines.append(f"已修复：{self.repaired}" + ("，现在可用" if self.ok else ""))
+        elif not self.ok:
+            lines.append("可运行 docgen index rebuild 重建（检索时也会自动重建）")
+        return "\n".join(lines)
+
+
+def _index_count(index_dir: Path, name: str) -> int | None:
     try:
         idx = open_index(index_dir, name)
     except IndexUnavailable:
-        return   # already due for a rebuild, which will include this change
+        return None
     try:
-        action(idx)
-    except (DocgenError, IndexDamaged, OSError, ValueError):
-        # The registry change has happened; the index must not silently miss it.
-        (index_dir / f"{name}.stale").touch()
+        return idx.count()
+    except (IndexDamaged, OSError, ValueError, EOFError):
+        return None
     finally:
         idx.close()
 
 
-def index_case(ws, case) -> None:
-    """Call after intake, routing, closing or archiving a case (cheap; no index, no work)."""
-    _hook(ws, lambda idx: idx.replace(document_for(ws, case)))
-
-
-def index_cases(ws, cases) -> None:
-    """Add many new cases at once (ledger import); like ``index_case`` without an index, no work."""
-    _hook(ws, lambda idx: idx.add((document_for(ws, c) for c in cases), bulk=True))
-
-
-def remove_case(ws, case_no: str) -> None:
-    """Call after a case is deleted from the registry."""
-    _hook(ws, lambda idx: idx.delete(case_no))
+def check_index(ws, repair: bool = True) -> IndexReport:
+    """Compare the index with the registry: usable, every journal entry applied, as many cases
+    as the registry. With ``repair``, apply the journal and rebuild when the counts still
+    differ (a case the journal cannot know, e.g. from before the journal existed) or when a
+    change could not be written (``.stale``). A missing or outdated index is reported only: the
+    next search, or ``docgen index rebuild``, builds it."""
+    name = resolve_engine(configured_engine(ws))
+    index_dir = Path(ws.index_dir)
+    reg = ws.registry
+    pending = journal.count(reg.conn)
+    unusable = index_status(index_dir, name)
+    problems, repairs = [], []
+    stale = unusable == STALE
+    if unusable is not None and not stale:
+        problems.append(unusable)
+    else:
+        if stale:
+            problems.append(unusable)
+        if pending:
+            problems.append(f"检索索引缺少 {pending} 件案件的最近更改（上次写入可能被中断）")
+        if repair and stale:
+            rebuild_from_workspace(ws, name).close()
+            repairs.append("已从登记库重建")
+        elif repair and pending:
+            applied = sync(ws, name)
+            repairs.append(f"已补写 {applied} 件")
+        count, registered = _index_count(index_dir, name), reg.count_cases()
+        if count is not None and count != registered and not stale:
+            problems.append(f"检索索引有 {count} 件，登记库有 {registered} 件，不一致")
+            if repair:
+                rebuild_from_workspace(ws, name).close()
+                repairs.append("已从登记库重建")
+    meta = read_meta(index_dir, name) or {}
+    count, registered = _index_count(index_dir, name), reg.count_cases()
+    ok = (index_status(index_dir, name) is None and journal.count(reg.conn) == 0
+          and count == registered)
+    return IndexReport(engine=name, count=count if count is not None else meta.get("count"),
+                       registry_count=registered, pending=pending,
+                       schema_version=meta.get("schema_version"),
+                       expected_schema_version=SCHEMA_VERSION, built=meta.get("built"),
+                       problem="；".join(problems) or None, repaired="；".join(repairs) or None,
+                       ok=ok)

@@ -1,6 +1,12 @@
 """consume → parse → register: an incoming file becomes a case.
 
-``parse_file`` changes nothing (``docgen parse``); ``intake_file`` registers (``docgen intake``).
+``parse_file`` changes nothing (``docgen parse``); ``register_parsed`` registers a file parsed
+before, with a clerk's corrections (the web app's review page); ``intake_file`` is both in one
+call (``docgen intake``).
+
+Reading a file (OCR: seconds a page) happens outside the registry's write transaction; the
+duplicate check (same SHA-256, unless ``force``) and the insert happen inside it, so several
+processes taking in the same file at once register it exactly once.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from docgen.errors import DocgenError
 from docgen.fileio import sha256_file
 from docgen.intake.extract import Extracted, extract_text
 from docgen.intake.fields import ParsedFields, extract_fields
-from docgen.models import Case
-from docgen.registration import Registration, register_case
+from docgen.models import CHANNELS, Case
+from docgen.registration import AlreadyRegistered, Registration, register_case
 from docgen.workspace import Workspace
+
+__all__ = ["AlreadyRegistered", "ParseResult", "intake_file", "parse_file", "register_parsed"]
 
 
 @dataclass
@@ -25,6 +33,7 @@ class ParseResult:
     path: Path
     extracted: Extracted
     fields: ParsedFields
+    sha256: str | None = None     # of the bytes that were read: registration stores exactly those
 
     def to_json(self) -> dict[str, Any]:
         return {"file": str(self.path), "kind": self.extracted.kind, "text": self.extracted.text,
@@ -43,9 +52,10 @@ def parse_file(path: Path, ws: Workspace | None = None) -> ParseResult:
         raise DocgenError(f"文件不存在：{path}")
     if not path.is_file():
         raise DocgenError(f"不是文件：{path}")
+    digest = sha256_file(path)
     extracted = extract_text(path)
     return ParseResult(path=path, extracted=extracted,
-                       fields=extract_fields(extracted.text, category_rules(ws)))
+                       fields=extract_fields(extracted.text, category_rules(ws)), sha256=digest)
 
 
 def case_from_fields(fields: ParsedFields, text: str, *, channel: str,
@@ -60,33 +70,79 @@ def case_from_fields(fields: ParsedFields, text: str, *, channel: str,
     )
 
 
-class AlreadyRegistered(DocgenError):
-    """The very same file (same SHA-256) was taken in before."""
-
-    def __init__(self, path: Path, case_no: str):
-        super().__init__(f"{path.name} 已登记为 {case_no}，未重复登记（确需再次登记请加 --force）")
-        self.case_no = case_no
-
-
 def intake_file(ws: Workspace, path: Path, *, channel: str = "来信",
                 received: dt.date | None = None, force: bool = False) -> Registration:
     """Parse ``path`` and register it as a new case, keeping the original byte-for-byte."""
     path = Path(path)
     if not path.is_file():
         raise DocgenError(f"文件不存在或不是文件：{path}")
-    digest = sha256_file(path)
     if not force:
-        dup = ws.registry.find_original_by_sha(digest)
+        # Only to spare reading a file taken in long ago (OCR costs seconds a page); the check
+        # that counts is the one inside the registration transaction.
+        dup = ws.registry.find_original_by_sha(sha256_file(path))
         if dup:
             raise AlreadyRegistered(path, dup[1])
     parsed = parse_file(path, ws)
+    return register_parsed(ws, path, parsed, channel=channel, received=received, force=force)
+
+
+def register_parsed(ws: Workspace, path: Path, parsed: ParseResult, *, channel: str,
+                    received: dt.date | None, force: bool = False,
+                    corrections: dict[str, Any] | None = None) -> Registration:
+    """Register the file ``path`` that ``parse_file`` read into ``parsed``, as a new case.
+
+    ``corrections``: field → value the clerk set after reviewing the fields (names as in
+    ``Case.to_json``: ``petitioner.name``, ``petitioner.id_number``, ``letter_date``,
+    ``target``, ``request``, ``summary``, ``category``, ...), checked like ``docgen edit``
+    checks them and applied before the case is registered; the 登记 event keeps what was read
+    and what the clerk made of it. Unless ``force``, a file whose SHA-256 is registered already
+    raises ``AlreadyRegistered`` — checked in the registration transaction. The stored
+    original must have the digest of the bytes that were parsed (the file must not have
+    changed in between)."""
+    path = Path(path)
+    if channel not in CHANNELS:
+        raise DocgenError(f"来源渠道应为 {'、'.join(CHANNELS)} 之一（实际为 {channel}）")
+    if not path.is_file():
+        raise DocgenError(f"文件不存在或不是文件：{path}")
+    digest = parsed.sha256 or sha256_file(path)
     case = case_from_fields(parsed.fields, parsed.extracted.text, channel=channel,
                             received=received or dt.date.today())
     case.extra.update({"source_file": path.name, "ocr": parsed.extracted.ocr,
                        "pages": parsed.extracted.pages})
     if parsed.extracted.warnings:   # e.g. a mislabelled file (§5): said at intake, kept with the case
         case.extra["intake_warnings"] = list(parsed.extracted.warnings)
-    return register_case(ws, case, original=path, sha256=digest,
-                         detail=f"{channel}登记：{path.name}",
-                         event_data={"file": path.name, "sha256": digest,
-                                     "ocr": parsed.extracted.ocr})
+    event_data: dict[str, Any] = {"file": path.name, "sha256": digest, "ocr": parsed.extracted.ocr}
+    if corrections:
+        changes, warnings = apply_corrections(ws, case, corrections)
+        if changes:
+            event_data["corrections"] = changes
+        if warnings:
+            case.extra.setdefault("intake_warnings", []).extend(warnings)
+    return register_case(ws, case, original=path, sha256=digest, unique=not force,
+                         detail=f"{channel}登记：{path.name}", event_data=event_data)
+
+
+def apply_corrections(ws: Workspace, case: Case, corrections: dict[str, Any]
+                      ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Apply a clerk's corrections to a case not yet registered, with the checks of
+    ``docgen edit`` (``docgen.editing``): unknown fields, impossible values and unknown
+    categories are refused; an invalid ID number is kept as typed and flagged. Returns the
+    changes (field, label, old, new) and warnings for the clerk."""
+    try:
+        from docgen import editing
+    except ImportError:     # pragma: no cover - editing ships with docgen
+        raise DocgenError("本版本不支持登记前更正字段") from None
+    if not isinstance(corrections, dict):
+        raise DocgenError("更正内容应为“字段 → 值”的对应表")
+    warnings: list[str] = []
+    planned = editing._planned_changes(ws, case, dict(corrections), warnings)
+    for change in planned:
+        editing.set_value(case, change.field, change.new)
+    names = {c.field for c in planned}
+    editing._follow_flags(ws, case, names, [])
+    if names & {"petitioner.id_number", "petitioner.id_valid"}:
+        editing._id_problem(case)
+    if names:
+        case.extra["edited"] = sorted(set(case.extra.get("edited") or []) |
+                                      (names - {"petitioner.id_valid"}))
+    return [c.to_json() for c in planned], warnings
