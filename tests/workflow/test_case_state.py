@@ -274,3 +274,17 @@ def test_a_table_of_the_first_version_gets_the_text_column(ws, new_case):
         c.execute("DROP TABLE cs_new")
     again = Workspace.open(ws.root)    # the registry opens (SCHEMA runs) over the old table
     assert _nos(query_cases(again, text="欧阳")) == [no]
+
+
+def test_a_correction_shows_in_the_list_at_once(ws, new_case):
+    from docgen.editing import edit_case
+
+    no = new_case("2024-03-01", name="张三").case_no
+    query_cases(ws)
+    edit_case(ws, no, {"petitioner.name": "章三"}, reason="姓名识别有误", on=D("2024-03-05"))
+    row = ws.registry.conn.execute("SELECT stale, haystack FROM case_state").fetchone()
+    assert row["stale"] == 0 and "章三" in row["haystack"]
+    assert _nos(query_cases(ws, text="章三")) == [no]
+    assert query_cases(ws, text="章三")[1][0].case.petitioner.name == "章三"
+    # the day before the correction the list shows the old name (the --as-of path)
+    assert query_cases(ws, as_of=D("2024-03-04"))[1][0].case.petitioner.name == "张三"
