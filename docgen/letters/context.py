@@ -313,26 +313,39 @@ def _facts_and_request(kind: str, case: Case, info: dict[str, Any],
 
 def _fit_one_page(kind: str, case: Case, info: dict[str, Any], ctx: dict[str, Any],
                   template_dir, masking: bool) -> dict[str, Any]:
-    """``ctx`` with main issues (and, if that is not enough, 诉求) short enough for the 函 to
-    end on its first page."""
+    """``ctx`` with the longest main issues (and, if they alone are not enough, the 诉求 cut)
+    that let the 函 end on its first page."""
     from docgen.letters.content import cut
-    from docgen.letters.layout import CHARS_PER_LINE, overflow_lines
+    from docgen.letters.layout import overflow_lines
 
-    for _ in range(6):
-        over = overflow_lines(kind, ctx, template_dir)
-        if over <= 0:
-            break
-        shrink = over * (CHARS_PER_LINE - 1)
-        used = sum(len(p) for p in ctx["facts"])
-        if used:
-            facts, request = _facts_and_request(kind, case, info, max(0, used - shrink))
-            ctx = {**ctx, "facts": facts, "request": request}
-        elif ctx["request"]:
-            ctx = {**ctx, "request": cut(ctx["request"], max(0, len(ctx["request"]) - shrink))}
-        else:
-            break                     # nothing of the letter left to shorten
+    def fits(c: dict[str, Any]) -> bool:
+        return overflow_lines(kind, c, template_dir) <= 0
+
+    def with_limit(n: int) -> dict[str, Any]:
+        facts, request = _facts_and_request(kind, case, info, n)
         if masking:
-            ctx["facts"], ctx["request"] = _masked(ctx["facts"]), _masked(ctx["request"])
+            facts, request = _masked(facts), _masked(request)
+        return {**ctx, "facts": facts, "request": request}
+
+    if fits(ctx):
+        return ctx
+    # Downwards, not by bisection: fewer characters allowed can print more lines (a demand
+    # left out of the main issues comes back as the 诉求 line).
+    seen: set[tuple] = set()
+    for n in range(sum(len(p) for p in ctx["facts"]) - 1, 0, -8):
+        candidate = with_limit(n)
+        key = (tuple(candidate["facts"]), candidate["request"])
+        if key in seen:
+            continue
+        seen.add(key)
+        if fits(candidate):
+            return candidate
+    ctx = with_limit(0)
+    request = ctx["request"]
+    for n in range(len(request) - 1, -1, -4):       # nothing of the letter left but its 诉求
+        ctx = {**ctx, "request": cut(request, n)}
+        if fits(ctx):
+            break
     return ctx
 
 

@@ -190,8 +190,13 @@ def body_height(kind: str, ctx: dict[str, Any], template_dir: Path | str | None 
 
 
 def overflow_lines(kind: str, ctx: dict[str, Any], template_dir: Path | str | None = None) -> int:
-    """Body lines beyond the first page (0 when the 函 fits, with a half-line reserve)."""
-    height, room = body_height(kind, ctx, template_dir)
+    """Body lines beyond the first page (0 when the 函 fits, with a reserve of a fifth of a
+    line). 0 too when the template cannot be measured (unsafe, broken, not a .docx): the
+    rendering that follows refuses it with the message the clerk needs."""
+    try:
+        height, room = body_height(kind, ctx, template_dir)
+    except Exception:  # noqa: BLE001 - measuring is advisory; render_document reports the error
+        return 0
     over = height + _RESERVE - room
     return max(0, math.ceil(over / LINE_PITCH.pt)) if over > 0 else 0
 
