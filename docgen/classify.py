@@ -41,7 +41,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class CategoryRules:
-    """The editable lists of STANDARDS §2 with their keyword rules."""
+    """The editable lists of docs/standards.md §2 with their keyword rules."""
 
     nature: tuple[Rule, ...]
     category: tuple[Rule, ...]

@@ -1,6 +1,6 @@
 """Legal deadlines of a case: rule profiles, due-date arithmetic, extensions.
 
-Counting follows 《信访工作条例》 practice (STANDARDS §2): the first day is not counted; a
+Counting follows 《信访工作条例》 practice (docs/standards.md §2): the first day is not counted; a
 calendar-day period whose last day is a rest day (weekend or statutory holiday, but not a 调休
 working day) ends on the next working day; a working-day period ends on the N-th working day
 after the start. Every result carries a Chinese explanation of how it was reached, and a warning

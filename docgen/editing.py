@@ -12,7 +12,7 @@ any other step (who, when, reason, and per field the old and the new value), wri
   the event, and a document still carrying one of them is outdated until ``docgen letter``
   rewrites it (``outdated_documents``);
 - an invalid ID number is kept as typed and flagged (``id_valid`` false, the reason in
-  ``extra['id_problem']``), never "corrected" (STANDARDS §4: the error may be in any digit);
+  ``extra['id_problem']``), never "corrected" (docs/standards.md §4: the error may be in any digit);
 - ``case.extra['edited']`` names the fields a clerk set, so the letters print the clerk's
   摘要 and 诉求 rather than regenerating them from the text.
 

@@ -1,6 +1,6 @@
 """Domain objects that cross module boundaries: petitioners, cases, events, stored files.
 
-Dates are ``datetime.date``; JSON uses ``YYYY-MM-DD``. Field names follow PRODUCT §3 so that
+Dates are ``datetime.date``; JSON uses ``YYYY-MM-DD``. Field names follow docs/cli.md §7 so that
 ``to_json()`` is the one place that decides the shape every ``--json`` output shares.
 """
 
@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-# Channels a case can arrive through (PRODUCT C2).
+# Channels a case can arrive through (docs/design.md §1).
 CHANNELS = ("来信", "来访", "网上", "来电", "代表转交", "领导批转", "上级交办")
 
 # Case statuses. A case moves 已登记 → (交办/转送/直接答复/告知/不予受理/存档备查) → 已办结.

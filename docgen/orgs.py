@@ -1,6 +1,6 @@
 """Organisation names: find them in a letter, normalise them, and tell whether two are related.
 
-PRODUCT §5: the material of a 检举控告 case is never sent to the body it accuses without a
+docs/cli.md §8: the material of a 检举控告 case is never sent to the body it accuses without a
 warning. Comparing strings does not do that: "孔城镇桐梓村党总支" is not a substring of
 "桐梓村党总支书记汪某某", and "示例县青山镇人民政府" is the same body as "青山镇政府". So a name is
 read into its parts (``parse_org``):
@@ -401,7 +401,7 @@ class Conflict:
 
 def routing_conflict(case: Case, to: str) -> Conflict | None:
     """For a 检举控告 case: the first accused body that routing body ``to`` is, lies in, or
-    contains (PRODUCT §5); None for other cases or an unrelated body."""
+    contains (docs/cli.md §8); None for other cases or an unrelated body."""
     if case.nature != NATURE_ACCUSATION:
         return None
     body = parse_org(to)

@@ -5,7 +5,7 @@ day (status, deadlines, closure, 档号); it is the truth for ``--as-of``. The c
 cache of the latest state (status, closed_date, result, satisfaction) so that plain queries stay
 cheap; every command here rewrites that cache in the same transaction as its event.
 
-The steps (PRODUCT C3, STANDARDS §2)::
+The steps (docs/design.md §1, docs/standards.md §2)::
 
     登记 → 拟办 / 批示 → 交办 | 转送 | 答复 | 告知 | 不予受理 | 存档备查
          交办 → 收到结果 (via attach --kind 办理结果报告) → 办结 (满意/基本满意/不满意/未回访)
@@ -117,9 +117,9 @@ DL_ASSIGN = dl.STEP_KINDS["assign"]    # 交办办理期限
 DL_REVIEW = dl.STEP_KINDS["review"]    # 复查复核期限
 DL_NOTICE = dl.STEP_KINDS["notify"]    # 告知期限
 
-# The 告知期限 (STANDARDS §2: written notice to the petitioner within 15 days of receipt, not for
+# The 告知期限 (docs/standards.md §2: written notice to the petitioner within 15 days of receipt, not for
 # anonymous letters or unknown addresses) is shown with every case's deadlines, but by default
-# it does not count for ``due_date``, ``overdue`` or ``list --overdue/--due-within``. PRODUCT §3
+# it does not count for ``due_date``, ``overdue`` or ``list --overdue/--due-within``. docs/cli.md
 # defines those as the routing deadline, the 交办 result and extensions, and says a 转送 has no
 # open deadline on the office's side; a notice still open after a 转送 (or a 交办, whose 60-day
 # date would be hidden behind the 15-day notice) would contradict that. An office that wants the
@@ -686,7 +686,7 @@ def slip_kind(case: Case) -> str:
 
 def accuses(case: Case, org: str) -> bool:
     """Whether routing body ``org`` is, lies in or contains a body a 检举控告 case accuses
-    (PRODUCT §5; ``docgen.orgs.routing_conflict`` says which and how)."""
+    (docs/cli.md §8; ``docgen.orgs.routing_conflict`` says which and how)."""
     from docgen.orgs import routing_conflict
 
     return routing_conflict(case, org) is not None
@@ -723,7 +723,7 @@ def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
 
     A 检举控告 case sent to the body it accuses — that body, one inside it or one containing
     it, by organisation (``docgen.orgs``), not by substring — is refused unless ``confirm``
-    (PRODUCT §5); the refusal carries the warning, and a confirmed routing gives it to ``warn``
+    (docs/cli.md §8); the refusal carries the warning, and a confirmed routing gives it to ``warn``
     when given, else in ``Outcome.warnings`` (once either way). ``letter=False`` records the routing without
     writing the 交办函/转送函 (history brought in from a ledger, bulk fixtures). ``notify``
     also writes the 告知书 to the petitioner (转送告知 for a 转送, 受理 for a 交办) unless the
@@ -779,7 +779,7 @@ def transfer(ws: Workspace, case_no: str, *, to: str, mode: str = EV_ASSIGN,
 
 
 def notice_obstacle(case: Case) -> str | None:
-    """Why no written notice can go to the petitioner (STANDARDS §2: not for anonymous letters
+    """Why no written notice can go to the petitioner (docs/standards.md §2: not for anonymous letters
     or unknown addresses), or None."""
     p = case.petitioner
     if not (p.name or "").strip():
@@ -804,7 +804,7 @@ def _write_notice(s: _Step, event: Event, notice_type: str, context: dict[str, A
 
 
 # The 告知书 a decision writes by default: 告知 tells the petitioner the matter is accepted (the
-# written notice of STANDARDS §2), 不予受理 that it is not; 答复 and 存档备查 write none.
+# written notice of docs/standards.md §2), 不予受理 that it is not; 答复 and 存档备查 write none.
 _DECISION_NOTICE = {EV_NOTIFY: "受理", EV_REJECT: "不予受理"}
 
 
@@ -957,7 +957,7 @@ def close(ws: Workspace, case_no: str, *, result: str, satisfaction: str | None 
 
 def reopen(ws: Workspace, case_no: str, *, kind: str, reason: str, on: dt.date | None = None,
            by: str | None = None) -> Outcome:
-    """Reopen a closed case for 复查 or 复核 (STANDARDS §2); the review period starts."""
+    """Reopen a closed case for 复查 or 复核 (docs/standards.md §2); the review period starts."""
     if kind not in REVIEW_KINDS:
         raise DocgenError(f"重新办理的类型应为 {'或'.join(REVIEW_KINDS)}（实际为 {kind}）")
     why = _text(reason, "理由（--reason）")

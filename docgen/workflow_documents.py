@@ -4,7 +4,7 @@ Every document a case gets — 交办函, 转送函, 催办函, 督办函 from `
 告知书 of ``notify``/``reject``, the 来信登记处理单 of ``decide`` and whatever ``docgen letter``
 writes — goes through ``write_case_document``: it is written under ``case_dir/documents/`` and
 returned with the ``StoredFile`` to register, so the document is archived with its 件
-(STANDARDS §3). The caller registers it in the same transaction as its event and removes the
+(docs/standards.md §3). The caller registers it in the same transaction as its event and removes the
 file if that transaction fails. Keeping the call here means a change in the letters API touches
 only this module.
 

@@ -1,4 +1,4 @@
-"""Category suggestions from the editable rule file (STANDARDS §2)."""
+"""Category suggestions from the editable rule file (docs/standards.md §2)."""
 
 from pathlib import Path
 

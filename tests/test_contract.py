@@ -1,4 +1,4 @@
-"""PRODUCT §3 "Command line (the contract)", checked from the outside through the real CLI.
+"""docs/cli.md, the command-line contract, checked from the outside through the real CLI.
 
 Each test names the contract point it checks. Inputs are written here (plain-text letters,
 visits from the command line, an .xlsx ledger), so these tests need no OCR.
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-ID_A = "11010519491231002X"      # valid (STANDARDS §4)
+ID_A = "11010519491231002X"      # valid (docs/standards.md §4)
 ID_B = "440524188001010014"      # valid
 ID_BAD = "440524188001010015"    # check character wrong
 

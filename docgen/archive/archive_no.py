@@ -127,7 +127,7 @@ MAJOR_CHANNELS = ("领导批转", "上级交办")
 
 @dataclass(frozen=True)
 class RetentionRules:
-    """保管期限 rules (STANDARDS §3): major cases permanent, routed with a result D30, else D10."""
+    """保管期限 rules (docs/standards.md §3): major cases permanent, routed with a result D30, else D10."""
 
     major: str = "Y"
     assigned: str = "D30"

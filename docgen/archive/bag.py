@@ -60,7 +60,7 @@ _SLIP_WORDS = ("处理单", "登记表", "接待报告", "登记", "处理笺", 
 
 
 def order_rank(f: StoredFile) -> int:
-    """Where a file goes inside the 件 (1 first). STANDARDS §3: the result before the incoming
+    """Where a file goes inside the 件 (1 first). docs/standards.md §3: the result before the incoming
     material, the processing slip before the letter."""
     kind = f.kind or ""
     if f.role == FILE_ORIGINAL:

@@ -127,7 +127,7 @@ def parse_cmd(app, file: Path, as_json: bool) -> None:
     """提取文件的文字和要素（不登记，不改变任何数据）。"""
     from docgen.intake.pipeline import parse_file
 
-    # in a workspace like every command but init (PRODUCT §3): its category list applies
+    # in a workspace like every command but init (docs/cli.md §1): its category list applies
     result = parse_file(file, app.ws)
     if as_json:
         emit_json(result.to_json())

@@ -13,7 +13,7 @@ from docgen.errors import DocgenError
 
 def _templates_dir(app) -> Path:
     """The workspace's template folder (its files replace the built-in ones of the same name).
-    Like every command but init, ``templates`` runs in a workspace (PRODUCT §3)."""
+    Like every command but init, ``templates`` runs in a workspace (docs/cli.md §1)."""
     return app.ws.templates_dir
 
 

@@ -1,4 +1,4 @@
-"""Full-text and field search over all cases, open and archived (PRODUCT C6).
+"""Full-text and field search over all cases, open and archived (docs/design.md §1).
 
 The pipeline: ``document.from_case`` → an engine (``whoosh_engine`` or ``tantivy_engine``,
 behind the ``base.SearchEngine`` interface) → ``SearchResult``. ``service`` opens, versions,

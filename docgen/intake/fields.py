@@ -1,4 +1,4 @@
-"""Text of a letter → the fields of a case (STANDARDS §4, PRODUCT §3 ``parse --json``).
+"""Text of a letter → the fields of a case (docs/standards.md §4, docs/cli.md §7.3 ``parse --json``).
 
 Every field found says where it came from (``sources``: offsets into the text as given, the
 1-based line and an excerpt). A field that is not found is None: nothing is guessed. Where a

@@ -4,7 +4,7 @@
 every run: fixed zip timestamps and document properties). Offices do not run this; they export a
 template (``docgen templates export``), edit it in Word/WPS and put it in the workspace.
 
-Layout follows GB/T 9704-2012 (STANDARDS §1): A4, margins 37/35/28/26 mm, 22 lines of 28
+Layout follows GB/T 9704-2012 (docs/standards.md §1): A4, margins 37/35/28/26 mm, 22 lines of 28
 characters (document grid plus a fixed 28.95 pt line pitch, which Word and LibreOffice both honour
 exactly), 三号仿宋 body, 二号小标宋 title, page numbers ``— N —`` in 四号宋体 7 mm below the type
 area, odd pages right and even pages left. 函 use 信函格式 (10.1): the red organ name and the upper

@@ -1,4 +1,4 @@
-"""The layout facts of GB/T 9704-2012 (STANDARDS §1) as numbers, shared by the template builder,
+"""The layout facts of GB/T 9704-2012 (docs/standards.md §1) as numbers, shared by the template builder,
 the renderer and the tests: fonts, sizes, page geometry and the names of the paragraph styles.
 """
 

@@ -1,7 +1,7 @@
 """The year's (or any period's) figures: counts by channel, category, body, township and month;
 办结率, 按期办结率, 满意率; repeat petitions, group visits and 人次 of visits.
 
-Definitions (PRODUCT §3):
+Definitions (docs/statistics.md):
 - a case belongs to the period by its received date; cases received after ``as_of`` do not exist
   yet, and events dated after ``as_of`` are ignored (the figures as they stood that evening);
 - ``closure_rate`` = closed / received;

@@ -1,4 +1,4 @@
-"""The generated .docx files carry the GB/T 9704-2012 facts (STANDARDS §1), read back with
+"""The generated .docx files carry the GB/T 9704-2012 facts (docs/standards.md §1), read back with
 python-docx exactly as Word would see them."""
 
 from __future__ import annotations

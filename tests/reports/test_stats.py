@@ -1,4 +1,4 @@
-"""``docgen stats --json`` against figures computed from the script of a year (PRODUCT §3
+"""``docgen stats --json`` against figures computed from the script of a year (docs/cli.md
 definitions), without the statistics module."""
 
 from __future__ import annotations

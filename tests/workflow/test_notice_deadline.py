@@ -1,4 +1,4 @@
-"""The 告知期限 (written notice to the petitioner, 15 days from receipt, STANDARDS §2): shown with
+"""The 告知期限 (written notice to the petitioner, 15 days from receipt, docs/standards.md §2): shown with
 the deadlines, met by the steps a clerk counts as notice, and kept out of due_date/--overdue
 unless the workspace sets ``[deadlines] track_notice = true``."""
 
