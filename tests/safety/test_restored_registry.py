@@ -12,7 +12,6 @@ import sqlite3
 import pytest
 
 from docgen.fileio import copy_new, copy_to_free_name, write_new_bytes
-from docgen.registry import mirror_path
 from docgen.workspace import Workspace
 
 LETTER = "县人大常委会：\n我叫{name}，反映{issue}的问题，请求依法处理。\n反映人：{name}\n2026年10月8日\n"
@@ -58,7 +57,7 @@ def test_restored_registry_never_overwrites_an_original(docgen, ws, tmp_path, lo
     gc.collect()                                              # (connections of the in-process runs)
     _restore(ws.root, backup)                                 # registry back to one case
     if lose_mirror:
-        mirror_path(ws.root / "registry.sqlite").unlink()     # restored from a backup without it
+        (ws.root / "registry.numbers.json").unlink(missing_ok=True)     # restored from a backup without it
     third = _letter(tmp_path, 3, "王五", "某厂噪声扰民")
     result = docgen("intake", third, "--received", "2026-10-12", "--json")
     assert result.exit_code == 0, result.output + result.stderr
@@ -76,7 +75,7 @@ def test_skipped_number_is_said_and_folder_left_alone(docgen, ws, tmp_path):
     stray = ws.case_dir("2026-0001") / "original" / "来信1.txt"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"old letter")
-    mirror_path(ws.root / "registry.sqlite").unlink(missing_ok=True)
+    (ws.root / "registry.numbers.json").unlink(missing_ok=True)
     fresh = Workspace.open(ws.root)
     reg = fresh.registry
     with reg.transaction():
@@ -93,7 +92,7 @@ def test_document_numbers_continue_after_those_on_disk(ws):
     docs = ws.case_dir("2026-0007") / "documents"
     docs.mkdir(parents=True)
     (docs / "交办函-示人大信〔2026〕12号.docx").write_bytes(b"doc")
-    mirror_path(ws.root / "registry.sqlite").unlink(missing_ok=True)
+    (ws.root / "registry.numbers.json").unlink(missing_ok=True)
     reg = Workspace.open(ws.root).registry
     assert reg.next_sequence("doc:示人大信:2026") == 13
     assert reg.next_sequence("case:2026") == 8
