@@ -14,6 +14,7 @@ the registry hands out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,9 @@ def register_case(ws: Workspace, case: Case, *, original: Path | None = None,
     register it once."""
     reg = ws.registry
     told = len(reg.notices)
+    _clean_text_fields(case)
+    if not 1 <= case.persons <= MAX_PERSONS:
+        raise DocgenError(f"人数 {case.persons} 不合常理（应为 1 至 {MAX_PERSONS}），请核对")
     check_stored(case.received_date, "收到日期")
     check_stored(case.letter_date, "来信日期")
     check_stored(case.closed_date, "办结日期")
@@ -187,6 +191,28 @@ def register_case(ws: Workspace, case: Case, *, original: Path | None = None,
     keep_index_current(ws, case)
     return Registration(case=case, prior_cases=_with_similar(ws, case, priors),
                         warnings=reg.notices[told:])
+
+
+MAX_PERSONS = 100_000
+# C0 controls but tab and newline, DEL, and the non-characters XML (so .docx, .xlsx) cannot hold:
+# a NUL typed or pasted into a name would register and then break every letter written for it
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _clean_text_fields(case: Case) -> None:
+    """Drop characters no document can hold from every text of a case about to be stored."""
+    for obj in (case, case.petitioner):
+        for name, value in vars(obj).items():
+            if isinstance(value, (str, list)) and name != "extra":
+                setattr(obj, name, _clean(value))
 
 
 def keep_index_current(ws: Workspace, case: Case) -> None:

@@ -144,6 +144,11 @@ def _bool(v: Any) -> bool | None:
     return None if v is None else bool(v)
 
 
+# No sequence ever gets near this; a larger value in the mirror is damage (and SQLite could not
+# store it), not a number handed out.
+MAX_NUMBER = 10**9
+
+
 def mirror_path(registry_path: Path) -> Path:
     """``registry.sqlite`` → ``registry.numbers.json``: the highest number of every sequence."""
     registry_path = Path(registry_path)
@@ -279,7 +284,11 @@ class Registry:
             return None
         if not isinstance(data, dict):
             return None
-        return {str(k): int(v) for k, v in data.items() if isinstance(v, int)}
+        mirror = {str(k): v for k, v in data.items()
+                  if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_NUMBER}
+        if len(mirror) != len(data):
+            self.say(f"编号记录 {self.mirror_path.name} 中有不合常理的编号，已忽略这些编号")
+        return mirror
 
     def _mirror_now(self) -> dict[str, int]:
         """The mirror, read once per transaction; started from the disk when there is none."""

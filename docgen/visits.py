@@ -29,6 +29,10 @@ _ALIASES = {
 }
 
 
+# more than any hall holds: a typo (or a number too large to store), never a real visit
+MAX_PERSONS = 100_000
+
+
 @dataclass
 class VisitForm:
     name: str | None = None
@@ -100,6 +104,8 @@ def visit_case(form: VisitForm, received: dt.date) -> Case:
         raise DocgenError("来访登记缺少反映内容（--content）")
     if form.persons < 1:
         raise DocgenError("来访人数至少为 1")
+    if form.persons > MAX_PERSONS:
+        raise DocgenError(f"来访人数 {form.persons} 不合常理（最多 {MAX_PERSONS} 人），请核对")
     petitioner = Petitioner(name=(form.name or "").strip() or None, address=form.address)
     extra: dict[str, Any] = {}
     if form.id_number:
