@@ -110,3 +110,22 @@ def test_kept_files_are_only_ever_created(tmp_path):
     other = copy_to_free_name(src, target.parent, "来信.txt")
     assert other != target and other.read_bytes() == b"new"
     assert target.read_bytes() == b"first"
+
+
+def test_attached_material_never_replaces_a_file_on_disk(docgen, ws, tmp_path):
+    """Received material with the name of a file already in the case folder (also one the
+    registry does not know, e.g. left by a restored registry) gets a free name."""
+    first = _letter(tmp_path, 1, "张三", "拖欠征地补偿款")
+    assert docgen("intake", first, "--received", "2026-10-10").exit_code == 0
+    stray = ws.case_dir("2026-0001") / "attachments" / "报告.txt"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"kept")
+    report = tmp_path / "报告.txt"
+    report.write_bytes(b"new report")
+    for _ in range(2):
+        result = docgen("attach", "2026-0001", report, "--date", "2026-10-12")
+        assert result.exit_code == 0, result.output + result.stderr
+    stored = sorted(p.name for p in stray.parent.iterdir())
+    assert stored == ["报告 (2).txt", "报告 (3).txt", "报告.txt"], stored
+    assert stray.read_bytes() == b"kept"
+    assert _originals(ws, "2026-0001") == {first.name: first.read_bytes()}
