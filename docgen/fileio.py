@@ -111,16 +111,27 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _atomic_replace(path: Path, write) -> Path:
-    path = Path(path)
-    check_no_symlink(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+def _fsynced_temp(folder: Path, write) -> str:
+    """A ``.tmp-*`` file in ``folder`` holding what ``write(fh)`` wrote, flushed to disk (removed
+    again if writing fails); the caller moves or links it into place and removes it."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _atomic_replace(path: Path, write) -> Path:
+    path = Path(path)
+    check_no_symlink(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _fsynced_temp(path.parent, write)
+    try:
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -173,12 +184,8 @@ def _write_new(path: Path, write) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if os.path.lexists(path):
         raise FileExistsError(errno.EEXIST, "文件已存在", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    tmp = _fsynced_temp(path.parent, write)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
         try:
             os.link(tmp, path)
         except FileExistsError:

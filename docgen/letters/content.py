@@ -9,8 +9,6 @@ pasted in (issue 10 item 3).
 - What a clerk corrected (``docgen edit``, recorded in ``case.extra["edited"]`` by
   docgen.editing) wins over anything derived from the text: an edited 摘要 is printed as the
   main issues, an edited 诉求 as the 诉求.
-
-Until ``docgen.intake.gist`` is installed a small fallback of the same contract is used.
 """
 
 from __future__ import annotations
@@ -19,8 +17,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from docgen.intake.gist import main_issues
 from docgen.models import Case
-from docgen.privacy import mask_text
 
 REQUEST_LIMIT = 80         # 诉求 is one line of a letter, a row of the 处理单
 
@@ -54,58 +52,6 @@ def cut(text: str, limit: int) -> str:
             kept = head[:pos + 1] if ends is _SENTENCE_END else head[:pos]
             return kept.rstrip(_CLAUSE_END) + ("" if kept[-1] in _SENTENCE_END else "。")
     return head[:limit - 1].rstrip(_CLAUSE_END) + "…"
-
-
-def main_issues(text: str, limit: int) -> str:
-    """``docgen.intake.gist.main_issues`` when installed, else the fallback below."""
-    try:
-        from docgen.intake.gist import main_issues as gist_main_issues
-    except ImportError:
-        return fallback_main_issues(text, limit)
-    return gist_main_issues(text, limit)
-
-
-# --- fallback --------------------------------------------------------------------------------
-_SALUTATION = re.compile(r"^(?:尊敬的|敬爱的|亲爱的|各位)|^[^，,。]{2,30}[:：]$|^(?:您|你)好")
-_TITLE = re.compile(r"^关于[^。]{2,40}$|^[^。，]{2,30}(?:的信|反映信|举报信|控告信|申诉书|联名信|情况反映)$")
-_LABEL = re.compile(r"^(?:姓名|性别|身份证号码?|公民身份号码|联系电话|电话|手机|住址|家庭住址|地址|"
-                    r"反映人|来信人|举报人|联名人|签名|具名人|署名|日期|邮编)\s*[:：]")
-_CLOSING = re.compile(r"^(?:此\s*致|敬\s*礼|谢谢|特此)")
-_SIGN_DATE = re.compile(r"^\S{0,12}\d{2,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$|^\S{2,8}(?:敬上|谨上|上)$")
-_INTRO = re.compile(r"^(?:我叫|我是|本人|我们是|我系)[^。！？]*?(?:身份证|住|家住|现住|电话|手机|村民|居民|职工)")
-_NUMBERS = re.compile(r"身份证|电话|手机|联系方式")
-
-
-def fallback_main_issues(text: str, limit: int) -> str:
-    """The letter's body as a few whole sentences within ``limit`` (see the module docstring);
-    ID and phone numbers masked."""
-    lines = [ln.strip(" \t\u3000") for ln in (text or "").replace("\r", "\n").split("\n")]
-    lines = [ln for ln in lines if ln]
-    # the signature block: from the last 此致/敬礼, else trailing name and date lines
-    for i in range(len(lines) - 1, -1, -1):
-        if _CLOSING.match(lines[i]):
-            lines = lines[:i]
-            break
-    while lines and (len(lines[-1]) <= 12 or _SIGN_DATE.match(lines[-1]) or _LABEL.match(lines[-1])):
-        lines.pop()
-    body = [ln for ln in lines if not (_SALUTATION.search(ln) or _TITLE.match(ln) or _LABEL.match(ln))]
-    # lines wrapped in the middle of a sentence are joined without a space (CJK text)
-    joined = "".join(body)
-    sentences = [s for s in re.findall(rf"[^{_SENTENCE_END}]+[{_SENTENCE_END}]?", joined) if s.strip()]
-    kept: list[str] = []
-    for s in sentences:
-        s = s.strip()
-        if _INTRO.match(s) or (_NUMBERS.search(s) and len(s) < 40):
-            continue               # self-introduction, contact details
-        kept.append(mask_text(s))
-    out = ""
-    for s in kept:
-        if len(out) + len(s) > limit:
-            if not out:
-                out = cut(s, limit)
-            break
-        out += s
-    return out
 
 
 # --- what the documents print ---------------------------------------------------------------

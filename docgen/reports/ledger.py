@@ -804,14 +804,19 @@ class LedgerPreview:
 
 
 def preview_ledger(ws: Workspace, path: Path, mapping: dict[str, str] | None = None,
-                   sheet: str | None = None, sample: int = 5) -> LedgerPreview:
+                   sheet: str | None = None, sample: int = 5,
+                   require: bool = True) -> LedgerPreview:
     """The header row, the mapping, the rows that would be refused or are already in, and the
-    first rows as they would be registered — the import's own steps, without registering."""
+    first rows as they would be registered — the import's own steps, without registering.
+
+    ``require=False`` previews a sheet that lacks a required column (its rows are then refused
+    one by one): the web page shows it so that the clerk can map a column to the field."""
     mapping = dict(mapping or {})
     wb, ws_sheet = _read_sheet(path, sheet)
     try:
         reading = _read_ledger(ws_sheet, mapping)
-        require_columns(reading.headers, reading.columns)
+        if require:
+            require_columns(reading.headers, reading.columns)
         result = _result_for(reading)
         threshold = int(ws.section("visits").get("group_threshold", 5))
         pending = _check_rows(ws, reading.rows, reading.columns,

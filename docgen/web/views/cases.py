@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 
 from docgen import audit
+from docgen.casefile import query_cases
 from docgen.errors import DocgenError
 from docgen.models import CHANNELS, SATISFACTION, STATUSES
 from docgen.web import forms, library
@@ -45,7 +46,7 @@ def index():
     due_within = _int_arg("due_within")
     page = max(1, _int_arg("page", minimum=1) or 1)
     overdue = request.args.get("overdue") == "1"
-    total, views = library.query_cases(
+    total, views = query_cases(
         ws(), status=status, overdue=overdue, due_within=due_within, awaiting=awaiting, year=year,
         channel=channel, offset=(page - 1) * library.LIST_PAGE, limit=library.LIST_PAGE)
     pages = max(1, -(-total // library.LIST_PAGE))

@@ -164,7 +164,7 @@ def page_image(item_id: str, page: int):
 @bp.post("/<item_id>/confirm")
 @require("register")
 def confirm(item_id: str):
-    from docgen.intake.pipeline import AlreadyRegistered
+    from docgen.intake.pipeline import AlreadyRegistered, register_parsed
 
     area = pending_area()
     try:
@@ -181,7 +181,7 @@ def confirm(item_id: str):
         received = library.check_date(form.get("received"), "收到日期", default=dt.date.today())
         case = _provisional_case(parsed, channel, received)
         corrections = forms.changes_from_form(form, case)
-        registration = library.register_parsed(
+        registration = register_parsed(
             ws(), item.path, parsed, channel=channel, received=received,
             force=form.get("force") == "1", corrections=corrections or None)
     except AlreadyRegistered as exc:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from docgen.errors import DocgenError
+from docgen.reports.ledger import preview_ledger
+from docgen.reports.ledger_fields import FIELD_LABELS
 from docgen.web.context import by, cleanup_pending, pending_area, require, ws
-from docgen.web.ledger_preview import FIELD_LABELS, preview_ledger
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -34,7 +35,7 @@ def receive():
     try:
         if not content:
             raise DocgenError(f"文件 {item.name} 是空文件（0 字节），没有可读取的内容。")
-        preview_ledger(ws(), item.path)
+        preview_ledger(ws(), item.path, require=False)
     except DocgenError as exc:
         area.remove(item.id)
         return render_template("ledger_upload.html", pending=area.items(KIND), error=str(exc)), 400
@@ -55,7 +56,7 @@ def preview(item_id: str):
     mapping = item.data.get("mapping") or {}
     error, result = None, None
     try:
-        result = preview_ledger(ws(), item.path, mapping)
+        result = preview_ledger(ws(), item.path, mapping, require=False)
     except DocgenError as exc:
         error = str(exc)
     return render_template("ledger_preview.html", item=item, preview=result, error=error,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, render_template
 
-from docgen.web import library
+from docgen import dashboard
 from docgen.web.context import ws
 
 bp = Blueprint("today", __name__)
@@ -30,6 +30,6 @@ OVERDUE_KINDS = (
 @bp.get("/")
 def index():
     day = dt.date.today()
-    board = library.today(ws(), day)
+    board = dashboard.today(ws(), day)
     kinds = [k for k in OVERDUE_KINDS if board.counts.get(k[0])]
     return render_template("today.html", board=board, sections=SECTIONS, kinds=kinds, day=day)
