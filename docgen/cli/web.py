@@ -145,10 +145,8 @@ def audit_cmd(app, case_no, user_name, since, until, limit, as_json) -> None:
 @pass_app
 def serve_cmd(app, host: str, port: int, threads: int | None) -> None:
     """启动本办公室的 Web 应用（浏览器打开 http://HOST:PORT/）。"""
-    import logging
-
     from docgen import users
-    from docgen.web.app import create_app
+    from docgen.web.app import configure_logging, create_app
 
     workspace = app.ws
     flask_app = create_app(workspace.root)
@@ -165,9 +163,10 @@ def serve_cmd(app, host: str, port: int, threads: int | None) -> None:
         from waitress import serve
     except ImportError:
         raise DocgenError("缺少 waitress：请运行 pip install waitress") from None
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    # waitress logs each request itself only through its access logger (off by default);
-    # the app's own log line has the path without query string.
+    # one handler, each line once, ID/phone numbers masked; waitress logs no request line of
+    # its own (its access logger is off by default): the app's line has the path without the
+    # query string.
+    configure_logging(flask_app)
     shown = f"[{host}]" if ":" in host else host
     say(f"docgen Web 应用已启动：http://{shown}:{port}/  （工作区 {workspace.root}，Ctrl+C 停止）")
     serve(flask_app, host=host, port=port, threads=threads or settings.threads,

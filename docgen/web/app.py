@@ -47,6 +47,34 @@ class MaskFilter(logging.Filter):
         return True
 
 
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+
+
+def configure_logging(app: Flask, stream: Any = None) -> logging.Handler:
+    """Send the server's log (the app's request lines, waitress's messages) to ``stream``
+    (default stderr) through one handler on the root logger, each record once.
+
+    Flask gives ``app.logger`` (the logger ``docgen.web``) a handler of its own when no other
+    handler is configured; with a root handler beside it every line was printed twice, so
+    Flask's is removed. The handler masks ID and phone numbers in whatever reaches it (a
+    waitress message quotes a path; a traceback may quote a value), not only in the app's."""
+    import sys
+
+    from flask.logging import default_handler
+
+    app.logger.removeHandler(default_handler)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "docgen_serve", False)]:
+        root.removeHandler(old)
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.docgen_serve = True
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(MaskFilter())
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return handler
+
+
 class SearchStore:
     """Posted searches kept in memory under a random key, so that a search by name or ID
     number can be paged with ``?s=KEY&page=N`` without the name or number in the URL."""
