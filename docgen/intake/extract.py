@@ -23,7 +23,7 @@ from lxml import etree
 from PIL import Image, ImageOps, ImageSequence
 
 from docgen.errors import DocgenError
-from docgen.intake.ocr import clean_text, ocr_image
+from docgen.intake.ocr import OcrLine, clean_text, ocr_image, ocr_page
 from docgen.pdfium_lock import PDFIUM_LOCK
 
 # Largest image we decode, in pixels. An A4 page at 600 dpi is 35 MP and at 1000 dpi 97 MP;
@@ -49,6 +49,19 @@ _KIND_NAMES = {"pdf": "PDF 文件", "image": "图片", "docx": "Word 文档（.d
 
 
 @dataclass
+class TextLine:
+    """Where one OCR'd line of ``Extracted.text`` sits on its page image: ``text[start:end]``
+    is the line; ``page`` is 0-based; ``box`` is (left, top, right, bottom) as fractions (0–1) of
+    the page's width and height (the page as rendered or stored, EXIF rotation applied)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
 class Extracted:
     """The text of one incoming file and how it was obtained."""
 
@@ -57,6 +70,35 @@ class Extracted:
     pages: int                   # PDF pages, image frames; 1 for .docx and .txt
     kind: str                    # 'pdf' | 'image' | 'docx' | 'txt'
     warnings: list[str] = field(default_factory=list)
+    # the OCR'd lines of PDF pages and images with their place on the page (the text above
+    # is the same with or without them); empty for text layers, .docx and .txt
+    lines: list[TextLine] = field(default_factory=list)
+
+
+def _join_pages(pages: list[tuple[str, list[OcrLine] | None]]) -> tuple[str, list[TextLine]]:
+    """The pages' texts joined by a blank line (empty pages left out), and where each OCR'd
+    line (``(text, lines)`` with ``lines`` from ``ocr_page``) ended up in that text."""
+    parts: list[str] = []
+    found: list[TextLine] = []
+    offset = 0
+    for index, (text, lines) in enumerate(pages):
+        if not text:
+            continue
+        if parts:
+            offset += 2                 # the "\n\n" between pages
+        at = offset
+        for line in lines or []:
+            found.append(TextLine(page=index, box=tuple(line.box), text=line.text, start=at,
+                                  end=at + len(line.text)))
+            at += len(line.text) + 1    # the "\n" between lines
+        parts.append(text)
+        offset += len(text)
+    return "\n\n".join(parts), found
+
+
+def _page_text(lines: list[OcrLine]) -> str:
+    """A page's text from its lines, as ``ocr_image`` joins them."""
+    return "\n".join(line.text for line in lines)
 
 
 def extract_text(path: Path) -> Extracted:
@@ -270,9 +312,10 @@ def load_pages(data: bytes) -> list[Image.Image]:
 
 def _extract_image(data: bytes, name: str) -> Extracted:
     pages = load_pages(data)
-    texts = [ocr_image(page) for page in pages]
-    return Extracted(text="\n\n".join(t for t in texts if t), ocr=True, pages=len(pages),
-                     kind="image", warnings=[])
+    read = [ocr_page(page) for page in pages]
+    text, lines = _join_pages([(_page_text(page_lines), page_lines) for page_lines in read])
+    return Extracted(text=text, ocr=True, pages=len(pages), kind="image", warnings=[],
+                     lines=lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,18 +389,20 @@ def _extract_pdf_locked(data: bytes, name: str) -> Extracted:
         texts, ocr_pages = [], []
         for index, layer in enumerate(layers):
             if usable_text(layer):
-                texts.append(_clean_pdf_text(layer))
+                texts.append((_clean_pdf_text(layer), None))
                 continue
             try:
                 image = _render(doc[index], OCR_DPI)
             except Exception as exc:   # pdfium raises bare PdfiumError for broken page data
                 raise DocgenError(f"PDF 第 {index + 1} 页已损坏，无法显示。") from exc
-            texts.append(ocr_image(image))
+            page_lines = ocr_page(image)
+            texts.append((_page_text(page_lines), page_lines))
             ocr_pages.append(index + 1)
         if ocr_pages and len(ocr_pages) < len(layers):
             warnings.append("第 " + "、".join(map(str, ocr_pages)) + " 页没有可用的文字层，已用 OCR 识别。")
-        return Extracted(text="\n\n".join(t for t in texts if t), ocr=bool(ocr_pages),
-                         pages=len(layers), kind="pdf", warnings=warnings)
+        text, lines = _join_pages(texts)
+        return Extracted(text=text, ocr=bool(ocr_pages), pages=len(layers), kind="pdf",
+                         warnings=warnings, lines=lines)
     finally:
         doc.close()
 

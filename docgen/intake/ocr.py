@@ -6,7 +6,9 @@ three ONNX models costs far more than a page, so a batch of letters must not rel
 :func:`ocr_image` returns the page as plain text the way a clerk would type it: text lines in
 reading order (boxes grouped into lines by vertical overlap after undoing the page skew, then
 left to right), lines joined by ``\\n``, no spaces between Chinese characters, spaces kept
-between Latin words. :func:`ocr_lines` gives the same lines with their boxes and confidence.
+between Latin words. :func:`ocr_lines` gives the same lines with their boxes and confidence;
+:func:`ocr_page` gives them with boxes as fractions of the page as it was handed in (so that a
+viewer can draw a line's box over the page image at any size).
 """
 
 from __future__ import annotations
@@ -94,15 +96,42 @@ def prepare_image(img: Image.Image) -> Image.Image:
 
 def ocr_lines(img: Image.Image) -> list[OcrLine]:
     """The text lines of ``img`` in reading order, each with its box and mean confidence."""
+    return _read_page(img)[0]
+
+
+def ocr_page(img: Image.Image) -> list[OcrLine]:
+    """The lines of :func:`ocr_lines` (same texts, same order), each ``box`` given as fractions
+    (0–1) of the width and height of ``img`` as handed in: (left, top, right, bottom). A page
+    read upside down has its boxes turned back, so they sit on the page as a viewer shows it."""
+    lines, (width, height), flipped = _read_page(img)
+    out = []
+    for line in lines:
+        left, top, right, bottom = line.box
+        if flipped:
+            left, top, right, bottom = width - right, height - bottom, width - left, height - top
+        box = (_fraction(left, width), _fraction(top, height),
+               _fraction(right, width), _fraction(bottom, height))
+        out.append(OcrLine(text=line.text, box=box, score=line.score))
+    return out
+
+
+def _fraction(value: float, whole: int) -> float:
+    return round(min(1.0, max(0.0, value / whole)), 5) if whole else 0.0
+
+
+def _read_page(img: Image.Image) -> tuple[list[OcrLine], tuple[int, int], bool]:
+    """(lines with boxes in pixels of the prepared page, that page's size, whether the page
+    was read turned by 180°)."""
     page = prepare_image(img)
     if min(page.size) < 8:
-        return []
+        return [], page.size, False
     fragments = _recognise(page)
-    if _upside_down(page, fragments):
+    flipped = _upside_down(page, fragments)
+    if flipped:
         # The engine turns each line the right way up, but the lines would come out bottom to
         # top: read the page again the right way up.
         fragments = _recognise(page.rotate(180))
-    return [_merge_line(line) for line in _group_lines(fragments)]
+    return [_merge_line(line) for line in _group_lines(fragments)], page.size, flipped
 
 
 def _recognise(page: Image.Image) -> list[_Fragment]:
