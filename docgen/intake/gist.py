@@ -215,6 +215,36 @@ def body_sentences(text: str) -> list[Sentence]:
     return out
 
 
+# "我的电话13912345678", "联系电话：1 3966512345", "（手机：139…）", "身份证号340881…": the
+# contact words and the number they give (a wrapped number keeps a space between its digits).
+_CONTACT_NUMBER = re.compile(
+    r"[（(]?[ \t]*(?:(?:我们?|本人|其)的?)?[ \t]*"
+    r"(?:联系电话|联系手机|联系方式|电话号码|手机号码|手机号|电话|手机|微信号?|QQ号?|身份证号码|身份证号|身份证|"
+    r"公民身份号码|身份号码)[ \t]*(?:号码|号)?[ \t]*(?:是|为)?[ \t]*[:：]?[ \t]*"
+    r"(?:\+?86[ \t\-]?)?\d[\dXx \t\-]{4,}[）)]?")
+
+
+def _without_contact(display: str) -> str | None:
+    """``display`` without its contact numbers: the words giving a number and the number go,
+    then any clause still holding a long digit run with a contact word, or left without
+    substance ("有事请拨打", "我的"); the rest of the sentence stays ("…拖欠工资5万余元，我的电话
+    139…" keeps the wages). None when nothing of substance is left."""
+    end = display[-1] if display[-1] in "。！？!?" else "。"
+    s = _CONTACT_NUMBER.sub("", display.rstrip("。！？!?"))
+    kept = []
+    for c in _clauses(s):
+        core = c.strip("，,；;：: \t")
+        if re.search(r"\d{5}", re.sub(r"[ \t\-]", "", core)) and _CONTACT.search(core):
+            continue
+        if len(re.sub(rf"[^{CJK}\d]", "", re.sub(r"请|拨打|致电|来电|联系|我们?的?|本人", "", core))) < 2:
+            continue
+        kept.append(c)
+    body = "".join(kept).rstrip("，,；;：:、 ")
+    if len(re.sub(rf"[^{CJK}\d]", "", body)) < 5:
+        return None
+    return body + end
+
+
 def _sentence(text: str, t: str, s: int, e: int,
               numbers: list[tuple[int, int]]) -> list[Sentence]:
     while s < e and t[s].isspace():
@@ -225,10 +255,18 @@ def _sentence(text: str, t: str, s: int, e: int,
         return []
     plain = squeeze(t[s:e])
     has_number = any(a < e and s < b for a, b in numbers)
-    kind = _classify(plain, has_number)
     display = cjk_punctuation(squeeze(text[s:e]))
     if not re.search(r"[。！？!?…”]$", display):
         display = display.rstrip("，,；;：:、") + "。"
+    if has_number and _CONTACT.search(plain):
+        # the contact clause goes, not the sentence that also says what happened
+        rest = _without_contact(display)
+        if rest is None:
+            return [Sentence(s, e, display, "contact")]
+        display = rest
+        plain = rest
+        has_number = bool(re.search(r"\d{5}", re.sub(r"[ \t\-]", "", rest)))
+    kind = _classify(plain, has_number)
     return [Sentence(s, e, display, kind)]
 
 

@@ -110,3 +110,35 @@ def test_summary_is_never_cut_at_a_line_break_or_inside_a_clause():
     letter = text.replace("\n", "")
     assert all(c in letter for c in clauses)
     assert len(s) <= 80
+
+
+# A wages letter whose key sentence also gives the phone (at its end, wrapped by the page, in
+# brackets): the number and its words go, the sentence stays.
+WAGES_LETTER = """尊敬的市人大常委会领导：
+    我于2019年在本市一处建筑工地务工，包工头至今拖欠我和工友的工资共计5万余元，我的电话13912345678。
+    我们多次到市人社局投诉，包工头（手机：１３８ ００１３ ８０００）至今不予理睬。
+    恳请人大常委会督促市人社局依法处理，帮我们讨回拖欠的工资，联系电话：1
+3912345678。
+此致
+敬礼！
+反映人：张三
+2025年3月2日
+"""
+
+
+def test_a_sentence_giving_a_phone_keeps_what_it_says_without_the_number():
+    out = main_issues(WAGES_LETTER)
+    assert out == ("我于2019年在本市一处建筑工地务工，包工头至今拖欠我和工友的工资共计5万余元。"
+                   "我们多次到市人社局投诉，包工头至今不予理睬。"
+                   "恳请人大常委会督促市人社局依法处理，帮我们讨回拖欠的工资。")
+    s = summary_sentence(WAGES_LETTER)
+    assert "拖欠" in s and "工资" in s and "电话" not in s
+    for text in (out, s):
+        assert not contains_pii(text) and not re.search(r"\d{5}|\d \d{4}", text)
+
+
+@pytest.mark.parametrize("sentence", ["联系电话：13912345678。", "有事请拨打13912345678。",
+                                      "13912345678是我的电话。", "我的身份证号340881198003151236，电话1\n3912345678。"])
+def test_a_sentence_that_only_gives_a_number_is_still_left_out(sentence):
+    text = f"县人大常委会：\n    包工头拖欠我的工资五万元，至今未付。\n    {sentence}\n"
+    assert main_issues(text) == "包工头拖欠我的工资五万元，至今未付。"
