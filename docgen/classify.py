@@ -4,10 +4,19 @@ The lists and keywords live in an editable TOML file (``docgen/data/categories.t
 office copies it to ``<workspace>/rules/categories.toml`` and edits it). A suggestion is only
 a suggestion: it comes with the reasons a clerk can check, and nothing is suggested when no
 keyword matched.
+
+The content category follows the matter complained about, not the words around it
+(docs/standards.md §2): first the ordered table of issues (``[[issue]]``: 征地补偿 → 自然资源,
+拖欠工资 → 劳动和社会保障 …) is looked up in the letter's main issues and request — the body
+without salutation, self-introduction, address, contact block and signature — and the first
+issue of the table one of whose phrases occurs decides; only when none does are the
+categories' keywords counted (without the target's name). So three letters about the same
+征地补偿 get the same category however they are worded, whoever they are written to.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +26,7 @@ from docgen.errors import DocgenError
 BUILTIN_RULES = Path(__file__).parent / "data" / "categories.toml"
 _MAX_COUNT = 3          # one word repeated many times should not drown every other word
 _STRONG_WEIGHT = 3
+_GAP = r"[^。！？；!?;\n]{0,12}?"     # "…" in a phrase: up to 12 characters of the same sentence
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,40 @@ class Rule:
         return score, words
 
 
+def _phrase_rx(phrase: str) -> re.Pattern[str]:
+    parts = [re.escape(p) for p in re.split(r"…+|\.{3}", phrase)]
+    return re.compile(_GAP.join(parts))
+
+
+@dataclass(frozen=True)
+class IssueRule:
+    """One matter complained about (征地补偿) with the category it belongs to and the ways
+    letters say it ("土地…被征收": ``…`` is up to 12 characters inside one sentence)."""
+
+    name: str
+    category: str
+    phrases: tuple[str, ...]
+
+    def find(self, text: str) -> re.Match[str] | None:
+        """The earliest place in ``text`` where one of the phrases occurs."""
+        best = None
+        for rx in _compiled(self.phrases):
+            m = rx.search(text)
+            if m and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+
+_RX_CACHE: dict[tuple[str, ...], tuple[re.Pattern[str], ...]] = {}
+
+
+def _compiled(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    got = _RX_CACHE.get(phrases)
+    if got is None:
+        got = _RX_CACHE[phrases] = tuple(_phrase_rx(p) for p in phrases)
+    return got
+
+
 @dataclass(frozen=True)
 class CategoryRules:
     """The editable lists of docs/standards.md §2 with their keyword rules."""
@@ -50,6 +94,7 @@ class CategoryRules:
     legal_threshold: int = 2
     legal_target_types: tuple[str, ...] = ()
     source: Path | None = None
+    issues: tuple[IssueRule, ...] = ()        # ordered: the first that occurs decides
 
     @property
     def categories(self) -> list[str]:
@@ -71,6 +116,7 @@ class Suggestion:
     legal: bool
     target_type: str | None
     reasons: list[str] = field(default_factory=list)
+    issue: str | None = None        # the matter of the issue table that decided the category
 
 
 def _words(value: object, where: str) -> tuple[str, ...]:
@@ -98,6 +144,26 @@ def _rules(data: dict, key: str, path: Path) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def _issue_rules(data: dict, categories: list[str], path: Path) -> tuple[IssueRule, ...]:
+    entries = data.get("issue", [])
+    if not isinstance(entries, list):
+        raise DocgenError(f"分类规则文件 {path} 中 [[issue]] 应为问题列表")
+    out = []
+    for i, entry in enumerate(entries, 1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise DocgenError(f"分类规则文件 {path} 中第 {i} 个 [[issue]] 没有 name")
+        category = entry.get("category")
+        if category not in categories:
+            raise DocgenError(f"分类规则文件 {path} 中问题“{name}”的 category“{category}”"
+                              f"不是 [[category]] 列出的类别之一")
+        phrases = _words(entry.get("phrases"), f"issue“{name}”.phrases")
+        if not phrases:
+            raise DocgenError(f"分类规则文件 {path} 中问题“{name}”没有 phrases")
+        out.append(IssueRule(name.strip(), category, phrases))
+    return tuple(out)
+
+
 def load_category_rules(path: Path | None = None) -> CategoryRules:
     """Rules from ``path`` (a workspace's edited copy) or, when None, the built-in file."""
     path = Path(path) if path is not None else BUILTIN_RULES
@@ -113,14 +179,16 @@ def load_category_rules(path: Path | None = None) -> CategoryRules:
     threshold = legal.get("threshold", 2)
     if not isinstance(threshold, int) or threshold < 1:
         raise DocgenError(f"分类规则文件 {path} 中 legal.threshold 应为正整数")
+    category = _rules(data, "category", path)
     return CategoryRules(
         nature=_rules(data, "nature", path),
-        category=_rules(data, "category", path),
+        category=category,
         target_type=_rules(data, "target_type", path),
         legal_keywords=_words(legal.get("keywords"), "legal.keywords"),
         legal_threshold=threshold,
         legal_target_types=_words(legal.get("target_types"), "legal.target_types"),
         source=path,
+        issues=_issue_rules(data, [r.name for r in category], path),
     )
 
 
@@ -144,16 +212,61 @@ def classify_target(target: str, rules: CategoryRules) -> str | None:
     return None
 
 
+def issue_text(text: str, request: str | None = None) -> str:
+    """What the letter raises: its main issues (the body without salutation, self-introduction,
+    address, contact block and signature; see ``intake.gist.main_issues``) and its request;
+    the whole text, squeezed, when no body can be told apart."""
+    from docgen.intake.gist import main_issues
+    from docgen.intake.textclean import normalise, squeeze
+
+    body = main_issues(text or "", limit=len(text or "") + 1000)
+    if not body.strip():
+        body = squeeze(normalise(text or ""))
+    if request and squeeze(request) not in body:
+        body += "\n" + squeeze(normalise(request))
+    return body
+
+
+def find_issue(text: str, rules: CategoryRules) -> tuple[IssueRule, str] | None:
+    """The first issue of the table (in its order) that ``text`` raises, with the words that
+    said it."""
+    for rule in rules.issues:
+        m = rule.find(text)
+        if m:
+            return rule, m.group(0)
+    return None
+
+
+def suggest_category(text: str, rules: CategoryRules | None = None, *,
+                     target: str | None = None, request: str | None = None,
+                     reasons: list[str] | None = None) -> tuple[str | None, str | None]:
+    """(category, issue) for a letter's text: the issue table on what the letter raises, else
+    the keyword counts on it without the target's name. ``reasons`` gets why."""
+    rules = rules or default_rules()
+    reasons = reasons if reasons is not None else []
+    raised = issue_text(text, request)
+    found = find_issue(raised, rules)
+    if found:
+        rule, said = found
+        reasons.append(f"内容分类“{rule.category}”：反映{rule.name}问题（信中“{said}”）")
+        return rule.category, rule.name
+    counted = raised.replace(target, "　") if target and len(target) >= 2 else raised
+    return _best(rules.category, counted, "内容分类", reasons), None
+
+
 def suggest(text: str, rules: CategoryRules | None = None, *,
-            target: str | None = None) -> Suggestion:
+            target: str | None = None, request: str | None = None) -> Suggestion:
     """Suggested category, nature, 涉法涉诉 flag and target type for a letter's text.
 
     ``target`` is the body complained about when it is known (see ``intake.fields``); the
     target type is only suggested from it, never from words elsewhere in the letter.
+    ``request`` is the 诉求 when it is known; the category follows what the letter raises
+    (``suggest_category``).
     """
     rules = rules or default_rules()
     reasons: list[str] = []
-    category = _best(rules.category, text, "内容分类", reasons)
+    category, issue = suggest_category(text, rules, target=target, request=request,
+                                       reasons=reasons)
     nature = _best(rules.nature, text, "性质", reasons)
     target_type = classify_target(target, rules) if target else None
     if target_type:
@@ -165,7 +278,7 @@ def suggest(text: str, rules: CategoryRules | None = None, *,
         reasons.append(f"涉法涉诉：{why}")
     if not category and not nature:
         reasons.append("未命中任何分类关键词，请人工分类")
-    return Suggestion(category, nature, legal, target_type, reasons)
+    return Suggestion(category, nature, legal, target_type, reasons, issue)
 
 
 _DEFAULT: CategoryRules | None = None
