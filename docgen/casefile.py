@@ -229,6 +229,26 @@ OVERDUE_COLUMNS = {
 }
 
 
+# The case_state index over each due-date column (partial: rows with a date only).
+DUE_INDEXES = {"due_date": "case_state_due", **{c: f"case_state_{c}" for c in OVERDUE_COLUMNS.values()}}
+
+# Reading one match through a due-date index (the row for its number, then the sort) costs
+# about as much as stepping over this many entries of the list index (measured: ≈ 2 µs against
+# ≈ 0.07 µs per entry on 100,000 cases).
+DUE_INDEX_COST = 32
+
+
+def walk_due_index(matches: int, size: int, take: int) -> bool:
+    """Whether a page of a due-date filter is read from that date's index (``matches`` cases
+    match of about ``size``; the page ends at the ``take``-th) rather than by walking the
+    list index in order until the page is full: expected ``take * size / matches`` entries,
+    never more than ``size``."""
+    if matches <= 0:
+        return True
+    walk = min(size, take * size / matches)
+    return matches * DUE_INDEX_COST <= walk
+
+
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -281,26 +301,23 @@ def query_cases(ws: Workspace, *, status: str | None = None, overdue: bool = Fal
     if needle:
         static.append("s.haystack LIKE ? ESCAPE '\\'")
         sargs.append(_like(needle))
-    # ... and on its state that day.
+    # ... and on its state that day: the due-date comparisons apart (see the page's walk below).
     dynamic, dargs = [], []
     if status:
         dynamic.append("s.status = ?")
         dargs.append(status)
-    if overdue:
-        dynamic.append("s.due_date < ?")
-        dargs.append(iso(day))
-    if overdue_kind:
-        dynamic.append(f"s.{OVERDUE_COLUMNS[overdue_kind]} < ?")
-        dargs.append(iso(day))
-    if due_within is not None:
-        dynamic.append("s.due_date <= ?")
-        dargs.append(iso(day + dt.timedelta(days=int(due_within))))
-    if due_from is not None:
-        dynamic.append("s.due_date >= ?")
-        dargs.append(iso(due_from))
     if awaiting:
         dynamic.append("s.awaiting = ?")
         dargs.append(awaiting)
+    dues: list[tuple[str, str, str]] = []         # (column, operator, day)
+    if overdue_kind:
+        dues.append((OVERDUE_COLUMNS[overdue_kind], "<", iso(day)))
+    if overdue:
+        dues.append(("due_date", "<", iso(day)))
+    if due_within is not None:
+        dues.append(("due_date", "<=", iso(day + dt.timedelta(days=int(due_within)))))
+    if due_from is not None:
+        dues.append(("due_date", ">=", iso(due_from)))
 
     def test(case: Case, d) -> bool:
         st = d.state
@@ -340,16 +357,38 @@ def query_cases(ws: Workspace, *, status: str | None = None, overdue: bool = Fal
         outside, oargs = [f"s.case_id NOT IN ({','.join('?' * len(later))})"], later
     else:
         outside, oargs = ["s.last_event <= ?"], [iso(day)]
-    where = " AND ".join([*static, *dynamic, *outside])
-    args = (*sargs, *dargs, *oargs)
+    def where_of(plus: str) -> str:
+        return " AND ".join([*static, *dynamic, *(f"{plus}s.{c} {op} ?" for c, op, _ in dues),
+                             *outside])
+
+    args = (*sargs, *dargs, *(d for _, _, d in dues), *oargs)
     order = "DESC" if newest_first else "ASC"
     order_by = f"ORDER BY s.received_date {order}, s.case_no {order}"
-    total = reg.conn.execute(f"SELECT count(*) {frm} WHERE {where}", args).fetchone()[0]
+    total = reg.conn.execute(f"SELECT count(*) {frm} WHERE {where_of('')}", args).fetchone()[0]
+
+    # The page's walk. With a due-date filter, SQLite's planner is not left to choose: with
+    # no statistics it may sort the whole range, and with statistics taken before the state
+    # was filled (every row alike) it walked the list index with a skip-scan, 0.4 s for an
+    # empty "due within 7 days" on 100,000 cases. The count says which walk is cheaper: the
+    # matches from that column's own index (each match read, then all sorted), or the list
+    # index in the page's order, skipping the cases that do not match (the due terms written
+    # ``+s.col`` so that they filter the entries and steer no index).
+    table = frm
+    where = where_of("")
+    if dues:
+        size = reg.conn.execute("SELECT max(case_id) FROM case_state").fetchone()[0] or 0
+        take = total if limit is None else min(total, int(offset) + int(limit) + len(replayed))
+        if walk_due_index(total, size, take):
+            table = f"{frm} INDEXED BY {DUE_INDEXES[dues[0][0]]}"
+        else:
+            where = where_of("+")
 
     def table_rows(skip: int, take: int | None) -> list[tuple[str, str, int]]:
+        if not total:
+            return []
         page = f" LIMIT {-1 if take is None else int(take)} OFFSET {int(skip)}"
         return [(r[1], r[2], r[0]) for r in reg.conn.execute(
-            f"SELECT s.case_id, s.received_date, s.case_no {frm} WHERE {where} {order_by}{page}",
+            f"SELECT s.case_id, s.received_date, s.case_no {table} WHERE {where} {order_by}{page}",
             args)]
 
     offset = int(offset)

@@ -288,3 +288,151 @@ def test_a_correction_shows_in_the_list_at_once(ws, new_case):
     assert query_cases(ws, text="章三")[1][0].case.petitioner.name == "章三"
     # the day before the correction the list shows the old name (the --as-of path)
     assert query_cases(ws, as_of=D("2024-03-04"))[1][0].case.petitioner.name == "张三"
+
+
+# --- the due-date lists (今日's "due within 7 days", the overdue lists) ------------------------
+
+@pytest.fixture
+def busy_office(ws, new_case):
+    """Twenty cases, March to June 2024, in every state, their deadlines spread over the months."""
+    nos = []
+    for i in range(20):
+        received = D("2024-03-01") + dt.timedelta(days=5 * i)
+        no = new_case(received.isoformat(), name=f"王{i}").case_no
+        nos.append(no)
+        step = received + dt.timedelta(days=2 + i % 3)
+        if i % 5 == 1:
+            workflow.transfer(ws, no, to="县住建局", on=step, letter=False, days=20 + i)
+        elif i % 5 == 2:
+            workflow.transfer(ws, no, to="县教育局", on=step, letter=False)
+            workflow.close(ws, no, result="已解决", on=step + dt.timedelta(days=12))
+        elif i % 5 == 3:
+            workflow.decide(ws, no, proposal="拟交县住建局办理", on=step)
+        elif i % 5 == 4:
+            workflow.transfer(ws, no, to="县法院", mode="转送", on=step, letter=False)
+    return nos
+
+
+DUE_FILTERS = [
+    {"due_within": 7, "due_from": None}, {"overdue": True}, {"due_within": 30},
+    {"due_from": None}, {"overdue": True, "due_within": 7},
+    {"overdue_kind": "转送交办期限"}, {"overdue_kind": "交办办理期限"}, {"overdue_kind": "复查复核期限"},
+    {"overdue_kind": "转送交办期限", "status": "已登记"}, {"due_within": 60, "text": "王1"},
+]
+DAYS = ["2024-03-10", "2024-03-25", "2024-04-02", "2024-04-22", "2024-05-24", "2024-06-20", "2025-01-01"]
+
+
+def _expected_due(views, day: dt.date, f: dict) -> list[str]:
+    out = []
+    for no in _expected(views, day, {k: v for k, v in f.items() if k not in ("due_from", "text")}):
+        s = views[no].state
+        if "due_from" in f and (s.due_date is None or s.due_date < f["due_from"]):
+            continue
+        if "text" in f and f["text"] not in views[no].case.petitioner.name:
+            continue
+        out.append(no)
+    return out
+
+
+@pytest.mark.parametrize("walk", ["due index", "list index", "chosen"])
+@pytest.mark.parametrize("day", DAYS)
+def test_due_date_lists_equal_the_replay_whichever_index_is_walked(ws, busy_office, monkeypatch,
+                                                                    day, walk):
+    # the page of a due-date filter is read from that date's index or by walking the list
+    # index (casefile.walk_due_index decides from the count): both give the replay's cases in
+    # the list's order, with every page size and offset; past days merge replayed cases in
+    if walk != "chosen":
+        monkeypatch.setattr(casefile, "walk_due_index", lambda *a: walk == "due index")
+    day = D(day)
+    views = _replayed(ws, day)
+    for f in DUE_FILTERS:
+        f = {k: (day if k == "due_from" else v) for k, v in f.items()}
+        want = _expected_due(views, day, f)
+        assert _nos(query_cases(ws, as_of=day, limit=None, newest_first=False, **f)) == want, f
+        newest = list(reversed(want))
+        for size, offset in ((3, 0), (3, 2), (5, 5), (20, 0), (2, len(want))):
+            total, page = query_cases(ws, as_of=day, limit=size, offset=offset, **f)
+            assert total == len(want), f
+            assert [v.case.case_no for v in page] == newest[offset:offset + size], (f, size, offset)
+            for v in page:
+                truth = views[v.case.case_no].state
+                assert (v.state.status, v.state.due_date) == (truth.status, truth.due_date)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_today_equals_the_replay(ws, busy_office, day):
+    """Every list of 今日 and every count at its top, against a replay of every case."""
+    from docgen import dashboard
+
+    day = D(day)
+    views = _replayed(ws, day)
+    rows = 3
+    board = today(ws, day, rows=rows)
+    expect = {
+        "new": [n for n in _expected(views, day, {})
+                if views[n].case.received_date >= day - dt.timedelta(days=dashboard.NEW_DAYS - 1)],
+        "due_soon": _expected_due(views, day, {"due_within": dashboard.DUE_DAYS, "due_from": day}),
+        "overdue": _expected(views, day, {"overdue": True}),
+        "overdue_routing": _expected(views, day, {"overdue_kind": "转送交办期限"}),
+        "overdue_results": _expected(views, day, {"overdue_kind": "交办办理期限"}),
+        "overdue_review": _expected(views, day, {"overdue_kind": "复查复核期限"}),
+        "overdue_notice": [],               # the 告知期限 is not tracked by default
+        "awaiting_proposal": _expected(views, day, {"awaiting": "拟办"}),
+        "awaiting_instruction": _expected(views, day, {"awaiting": "批示"}),
+    }
+    assert set(expect) == {name for name, _ in dashboard.SECTIONS}
+    for name, want in expect.items():
+        assert board.counts[name] == len(want), name
+        assert [v.case.case_no for v in getattr(board, name)] == list(reversed(want))[:rows], name
+    assert sum(board.counts.values()) > 0
+
+
+@pytest.mark.parametrize("due_index", [True, False])
+def test_a_due_list_never_skip_scans_whatever_the_statistics(ws, busy_office, monkeypatch,
+                                                             due_index):
+    # statistics taken while every row was stale (all columns alike: what bench_state.py did)
+    # made SQLite walk the whole list index with a skip-scan for an empty "due within 7 days"
+    # (0.4 s at 100,000 cases); the page now walks the due index, or the list index in order
+    monkeypatch.setattr(casefile, "walk_due_index", lambda *a: due_index)
+    reg = ws.registry
+    with reg.transaction() as c:
+        c.execute("UPDATE case_state SET stale = 1, received_date = '', case_no = '', status = NULL, "
+                  "due_date = NULL")
+    reg.conn.execute("ANALYZE")
+    # as that workspace's statistics read at 100,000 cases: one value in each indexed column
+    with reg.transaction() as c:
+        for index, stat in c.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'case_state' "
+                                     "AND idx IS NOT NULL").fetchall():
+            c.execute("UPDATE sqlite_stat1 SET stat = ? WHERE idx = ?",
+                      (" ".join(["100000"] * len(stat.split())), index))
+    reg.conn.execute("ANALYZE sqlite_schema")          # reloads the statistics
+    day = D("2024-03-25")
+    views = _replayed(ws, day)
+    want = _expected_due(views, day, {"due_within": 7, "due_from": day})
+    assert 0 < len(want) < 5
+    seen: list[str] = []
+    reg.conn.set_trace_callback(seen.append)
+    try:
+        total, page = query_cases(ws, as_of=day, limit=20, due_within=7, due_from=day)
+    finally:
+        reg.conn.set_trace_callback(None)
+    assert total == len(want) and [v.case.case_no for v in page] == list(reversed(want))
+    [sql] = [q for q in seen if q.startswith("SELECT s.case_id, s.received_date") and "ORDER BY" in q]
+    plan = " ".join(r[3] for r in reg.conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert ("case_state_due " if due_index else "case_state_list ") in plan, plan
+    assert "ANY(" not in plan, plan
+    # the statement as it was, left to the planner: the skip-scan
+    before = sql.replace("+s.", "s.").replace(" INDEXED BY case_state_due", "")
+    assert "ANY(" in " ".join(r[3] for r in reg.conn.execute("EXPLAIN QUERY PLAN " + before))
+
+
+def test_which_index_a_due_list_walks():
+    # 100,000 cases, a page of 20: a few matches are read from the due index; many are found
+    # sooner walking the list in order
+    assert casefile.walk_due_index(0, 100_000, 0)
+    assert casefile.walk_due_index(5, 100_000, 5)
+    assert casefile.walk_due_index(200, 100_000, 20)
+    assert not casefile.walk_due_index(916, 100_000, 20)
+    assert not casefile.walk_due_index(34_000, 100_000, 20)
+    assert not casefile.walk_due_index(34_000, 100_000, 34_000)      # every match, in order
+    assert casefile.walk_due_index(3_000, 100_000, 3_000)
