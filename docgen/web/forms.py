@@ -66,6 +66,11 @@ def _posted(form, spec: FieldSpec) -> Any:
     raw = (form.get(spec.name) or "").strip()
     if spec.name == "cosigners":
         return [p for p in _SEPARATORS.split(raw) if p]
+    if spec.kind == "date":
+        from docgen.web.library import parse_day
+
+        day = parse_day(raw, spec.label)     # YYYY-MM-DD only, as on the command line
+        return day.isoformat() if day else None
     if spec.kind == "number":
         if not raw.isdigit() or int(raw) < 1:
             raise DocgenError(f"{spec.label}应为正整数（实际为 {raw or '空'}）")

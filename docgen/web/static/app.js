@@ -18,27 +18,61 @@
     all("[data-tab]", tabs).forEach(function (b) { b.addEventListener("click", function () { show(b.dataset.tab); }); });
   });
 
-  // Review page: focusing a field marks the words of the letter it was read from.
-  all(".review .field").forEach(function (field) {
-    var name = field.dataset.field;
-    function mark(on) {
-      var scrolled = false;
-      field.classList.toggle("active", on);
-      // the words a field was read from are marked in the text: show it while editing one
-      if (on && field.classList.contains("has-src")) { showTab("text"); }
-      all("span.src").forEach(function (s) {
-        var hit = (" " + (s.dataset.fields || "") + " ").indexOf(" " + name + " ") >= 0;
-        s.classList.toggle("hot", on && hit);
-        if (on && hit && !scrolled) {
-          // scroll the text pane only (scrollIntoView would move the whole page)
-          var pane = s.closest(".tab");
-          if (pane) { pane.scrollTop = Math.max(0, s.offsetTop - pane.offsetTop - 60); }
-          scrolled = true;
-        }
-      });
+  // Review page: the boxes around OCR'd lines on the page image, placed in % of the image
+  // (set from data-box here: the Content-Security-Policy allows no inline style attributes).
+  all(".ocr-box").forEach(function (box) {
+    var v = (box.dataset.box || "").split(" ");
+    if (v.length !== 4) { return; }
+    box.style.left = v[0] + "%"; box.style.top = v[1] + "%";
+    box.style.width = v[2] + "%"; box.style.height = v[3] + "%";
+    box.hidden = false;
+  });
+
+  // Review page: focusing (or pointing at) a field marks where it was read: its line framed on
+  // the page image, its words in the text.
+  function scrollTo(el) {
+    // scroll the pane only (scrollIntoView would move the whole page)
+    var pane = el.closest(".tab");
+    if (!pane || pane.hidden) { return; }
+    var r = el.getBoundingClientRect(), p = pane.getBoundingClientRect();
+    if (r.top >= p.top && r.bottom <= p.bottom) { return; }     // in sight already
+    pane.scrollTop = Math.max(0, r.top - p.top + pane.scrollTop - 60);
+  }
+  var fields = all(".review .field"), focused = null, hovered = null;
+  function mark(field, focus) {
+    var name = field ? field.dataset.field : "";
+    fields.forEach(function (f) { f.classList.toggle("active", f === field); });
+    if (field && focus) {
+      // show the page image when the field was found on it, else the text
+      if (field.classList.contains("has-box")) { showTab("image"); }
+      else if (field.classList.contains("has-src")) { showTab("text"); }
     }
-    field.addEventListener("focusin", function () { mark(true); });
-    field.addEventListener("focusout", function () { mark(false); });
+    var first = null;
+    all(".ocr-box").forEach(function (b) {
+      var hit = !!name && b.dataset.field === name;
+      b.classList.toggle("hot", hit);
+      if (hit && !first) { first = b; }
+    });
+    var words = null;
+    all("span.src").forEach(function (s) {
+      var hit = !!name && (" " + (s.dataset.fields || "") + " ").indexOf(" " + name + " ") >= 0;
+      s.classList.toggle("hot", hit);
+      if (hit && !words) { words = s; }
+    });
+    if (first) { scrollTo(first); }
+    if (words) { scrollTo(words); }
+  }
+  fields.forEach(function (field) {
+    field.addEventListener("focusin", function () { focused = field; mark(field, true); });
+    field.addEventListener("focusout", function () {
+      if (focused === field) { focused = null; }
+      mark(hovered || focused, false);
+    });
+    field.addEventListener("mouseenter", function () { hovered = field; mark(field, false); });
+    field.addEventListener("mouseleave", function () {
+      if (hovered === field) { hovered = null; }
+      mark(focused, false);
+    });
   });
 
   // Case page: page-1 previews load only when asked for.

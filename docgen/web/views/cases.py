@@ -16,6 +16,7 @@ from docgen.errors import DocgenError
 from docgen.models import CHANNELS, SATISFACTION, STATUSES
 from docgen.web import forms, library
 from docgen.web.context import by, pending_area, require, ws
+from docgen.web.views import whole_numbers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -23,6 +24,7 @@ AWAITING = ("拟办", "批示")
 DECISION_KINDS = ("答复", "告知", "不予受理", "存档备查")
 ATTACH_KINDS = ("办理结果报告", "答复意见", "其他")
 DOCUMENT_KINDS = ("来信登记处理单", "来访接待登记表", "接待报告", "告知书", "交办函", "转送函")
+NO_FILES_FOR_READERS = "来信原件和文书含信访人完整的身份证号、电话，只读用户不能下载或预览。"
 
 
 def _int_arg(name: str, *, minimum: int = 0) -> int | None:
@@ -96,6 +98,10 @@ def show(case_no: str):
 # --- files ------------------------------------------------------------------------------------
 
 def _file(case_no: str, file_id: int):
+    """The file ``file_id`` of the case, for a user who may see personal data: 只读 users see
+    ID and phone numbers masked, and the originals and documents carry them whole (403)."""
+    if not whole_numbers():
+        abort(403, description=NO_FILES_FOR_READERS)
     workspace = ws()
     case = workspace.registry.get_case(case_no)
     found = next((f for f in workspace.registry.files(case.id) if f.id == file_id), None)

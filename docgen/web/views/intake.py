@@ -121,6 +121,10 @@ def _review(item, *, values: dict | None = None, errors: list[str] | None = None
     except DocgenError:
         priors = []
     sources = {k: v for k, v in parsed.fields.sources.items()}
+    pages = parsed.extracted.pages if parsed.extracted.kind in ("pdf", "image") else 0
+    boxes = library.field_boxes(parsed.extracted.text, parsed.extracted.lines, sources) if pages else {}
+    if "petitioner.name" not in boxes and "petitioner.anonymous" in boxes:
+        boxes["petitioner.name"] = boxes["petitioner.anonymous"]     # 匿名: where it says so
     return render_template(
         "letters_review.html", item=item, parsed=parsed, fields=forms.FIELDS,
         values=field_values, sources=sources,
@@ -128,7 +132,7 @@ def _review(item, *, values: dict | None = None, errors: list[str] | None = None
         warnings=_warnings(item, parsed), priors=priors, errors=errors or [],
         channels=CHANNELS, channel=channel, received=posted.get("received") or received.isoformat(),
         categories=category_rules(workspace).categories, natures=forms.NATURES,
-        pages=parsed.extracted.pages if parsed.extracted.kind in ("pdf", "image") else 0,
+        pages=pages, boxes=boxes,
         duplicate=bool(workspace.registry.find_original_by_sha(item.data.get("sha256") or "")),
         pending=pending_area().items(KIND)), status
 

@@ -7,13 +7,12 @@ a random key; the result pages are ``?s=KEY&page=N``. The search itself is the i
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from docgen import audit
 from docgen.errors import DocgenError
 from docgen.models import CHANNELS, STATUSES
+from docgen.web import library
 from docgen.web.context import by, state, ws
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -26,25 +25,14 @@ FILTER_LABELS = {"person": "姓名", "id_number": "身份证号", "phone": "电�
                  "date_to": "截止日期"}
 
 
-def _date(text: str | None, what: str) -> dt.date | None:
-    from docgen import date_limits
-
-    value = (text or "").strip()
-    if not value:
-        return None
-    try:
-        return date_limits.check_view(dt.date.fromisoformat(value), what)
-    except ValueError:
-        raise DocgenError(f"{what}格式应为 YYYY-MM-DD（实际为 {value}）") from None
-
-
 def _filters(form: dict):
     from docgen.index.base import SearchFilters
 
     status, channel = form.get("status") or None, form.get("channel") or None
     if status and status not in STATUSES or channel and channel not in CHANNELS:
         raise DocgenError("状态或渠道有误，请从页面上的选项中选择")
-    date_from, date_to = _date(form.get("date_from"), "起始日期"), _date(form.get("date_to"), "截止日期")
+    date_from = library.check_view_date(form.get("date_from"), "起始日期")
+    date_to = library.check_view_date(form.get("date_to"), "截止日期")
     if date_from and date_to and date_from > date_to:
         raise DocgenError("起始日期不能晚于截止日期")
     return SearchFilters(person=form.get("person") or None, id_number=form.get("id_number") or None,
