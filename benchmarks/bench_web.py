@@ -14,6 +14,10 @@ every case number and every 交办函 number is unique, every letter is a case w
 
     python3 benchmarks/bench_web.py [N ...]          # default 10000 100000
     python3 benchmarks/bench_web.py --load-only
+    python3 benchmarks/bench_web.py --pages-only --keep /tmp/bench-web 100000
+
+``--keep DIR`` fills ``DIR/web-N`` once and reuses it on later runs (filled up to the day it was
+made: refill by deleting the folder when the day has changed, or the dates drift from today).
 """
 
 from __future__ import annotations
@@ -73,30 +77,46 @@ def timed(client, label: str, path: str, runs: int = RUNS, rows: list | None = N
     return med, p95
 
 
-def bench_pages(n: int) -> list:
+def filled_workspace(root: Path, n: int) -> Workspace:
+    """A workspace under ``root`` with ``n`` cases up to today, its derived state and search
+    index built, and the user ``clerk``; made once, then reused (``root/filled.json``)."""
+    import json
+
     import bench_state
     from bench_state import fill
-
-    # the pages read "today": the office's cases run up to today, as in real use (with the
-    # fixed day of bench_state.py every case would lie months in the past)
-    bench_state.DAY = dt.date.today()
 
     from docgen import case_state
     from docgen.index.service import rebuild_from_workspace
 
+    marker = root / "filled.json"
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        print(f"{n:,} cases: reusing {root} (filled {info['day']})", flush=True)
+        return Workspace.open(root / "ws")
+    # the pages read "today": the office's cases run up to today, as in real use (with the
+    # fixed day of bench_state.py every case would lie months in the past)
+    bench_state.DAY = dt.date.today()
+    ws, _ = Workspace.init(root / "ws")
+    t = time.perf_counter()
+    fill(ws, n)
+    print(f"{n:,} cases: filled in {time.perf_counter() - t:.1f} s", flush=True)
+    t = time.perf_counter()
+    case_state.refresh_stale(ws)
+    print(f"  derived state refreshed in {time.perf_counter() - t:.1f} s (once)", flush=True)
+    t = time.perf_counter()
+    rebuild_from_workspace(ws).close()
+    print(f"  search index built in {time.perf_counter() - t:.1f} s (once)", flush=True)
+    users.add_user(ws, "clerk", users.ROLE_CLERK, PASSWORD)
+    marker.write_text(json.dumps({"n": n, "day": bench_state.DAY.isoformat()}))
+    return ws
+
+
+def bench_pages(n: int, keep: Path | None = None) -> list:
     rows: list = []
     with tempfile.TemporaryDirectory() as tmp:
-        ws, _ = Workspace.init(Path(tmp) / "ws")
-        t = time.perf_counter()
-        fill(ws, n)
-        print(f"{n:,} cases: filled in {time.perf_counter() - t:.1f} s", flush=True)
-        t = time.perf_counter()
-        case_state.refresh_stale(ws)
-        print(f"  derived state refreshed in {time.perf_counter() - t:.1f} s (once)", flush=True)
-        t = time.perf_counter()
-        rebuild_from_workspace(ws).close()
-        print(f"  search index built in {time.perf_counter() - t:.1f} s (once)", flush=True)
-        users.add_user(ws, "clerk", users.ROLE_CLERK, PASSWORD)
+        root = (keep / f"web-{n}") if keep else Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
+        ws = filled_workspace(root, n)
         app = create_app(ws.root)
         client = app.test_client()
         token = _login(client)
@@ -232,9 +252,14 @@ def bench_load() -> dict:
 
 def main() -> None:
     args = sys.argv[1:]
+    keep = None
+    if "--keep" in args:
+        at = args.index("--keep")
+        keep = Path(args[at + 1])
+        del args[at:at + 2]
     if "--load-only" not in args:
         for n in [int(a) for a in args if a.isdigit()] or [10_000, 100_000]:
-            bench_pages(n)
+            bench_pages(n, keep)
     if "--pages-only" not in args:
         bench_load()
 
