@@ -26,7 +26,15 @@ from docgen.errors import DocgenError
 BUILTIN_RULES = Path(__file__).parent / "data" / "categories.toml"
 _MAX_COUNT = 3          # one word repeated many times should not drown every other word
 _STRONG_WEIGHT = 3
-_GAP = r"[^。！？；!?;\n]{0,12}?"     # "…" in a phrase: up to 12 characters of the same sentence
+_GAP = r"[^。！？；!?;\n]{0,20}?"     # "…" in a phrase: up to 20 characters of the same sentence
+# Who the writer is and where he lives is not what the letter raises: a clause "现住城关镇医院路
+# 8号" or "是桐城市第二中学的退休教师" left in a sentence by the self-introduction, or a street
+# address anywhere.
+_SELF = re.compile(r"(?:^|(?<=[，,；;。！？\n]))[ \t]*(?:(?:家住|现住|住在|住址|居住在|现居住|户籍)"
+                   r"|(?:我们|我|本人)?(?:是|系)(?![不否因由])[^，,；;。！？\n]{0,30}?"
+                   r"(?:村民|居民|业主|职工|员工|教师|老师|医生|护士|司机|工人|农民|干部|党员|学生|家长|户|人)"
+                   r"(?=[，,；;。！？\n]))[^，,；;。！？\n]*"
+                   r"|[\u4e00-\u9fff]{1,8}(?:路|街|巷|大道)\d+号")
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,7 @@ def _phrase_rx(phrase: str) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class IssueRule:
     """One matter complained about (征地补偿) with the category it belongs to and the ways
-    letters say it ("土地…被征收": ``…`` is up to 12 characters inside one sentence)."""
+    letters say it ("土地…被征收": ``…`` is up to 20 characters inside one sentence)."""
 
     name: str
     category: str
@@ -224,7 +232,7 @@ def issue_text(text: str, request: str | None = None) -> str:
         body = squeeze(normalise(text or ""))
     if request and squeeze(request) not in body:
         body += "\n" + squeeze(normalise(request))
-    return body
+    return _SELF.sub("　", body)
 
 
 def find_issue(text: str, rules: CategoryRules) -> tuple[IssueRule, str] | None:
