@@ -157,7 +157,7 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
     from tests.fixtures.letters import make_letter, write_image
 
     for name, role in (("clerk", users.ROLE_CLERK), ("head", users.ROLE_HEAD),
-                       ("leader", users.ROLE_LEADER)):
+                       ("leader", users.ROLE_LEADER), ("reader", users.ROLE_READER)):
         users.add_user(ws, name, role, PASSWORD)
     truth, image = make_letter(3, dpi=200)
     scan = write_image(image, tmp_path / "扫描来信.jpg")
@@ -190,8 +190,17 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
             _wait_js(driver, "var i = document.querySelector('.tab.image img');"
                              "return !!i && i.complete && i.naturalWidth > 0")
             s.shot("review-scan")
+            # the name's line is framed on the scanned page while the name is being checked
+            driver.find_element(By.NAME, "petitioner.name").click()
+            box = s.css(".ocr-box.hot")
+            assert box.is_displayed() and box.size["height"] > 5 and box.size["width"] > 20
+            image = s.css(".tab.image img")
+            assert box.location["y"] > image.location["y"]
+            s.shot("review-scan-box")
             target = driver.find_element(By.NAME, "target")
-            target.click()         # the field's source is marked in the letter's text
+            target.click()         # the field's source: framed on the page, marked in the text
+            assert s.css(".ocr-box.hot").get_attribute("data-field") == "target"
+            s.css("[data-tab=text]").click()
             hot = s.css("span.src.hot")
             assert "自然资源" in hot.text or "规划" in hot.text, hot.text
             s.shot("review-source")
@@ -265,6 +274,21 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
             s.shot("search")
             driver.get(f"{server.url}/cases/{case_no}")
             s.shot("case")
+            s.logout()
+
+            # a 只读 user sees the ID and phone numbers masked, and no download links
+            s.login("reader")
+            driver.get(f"{server.url}/cases/{case_no}")
+            page = s.text()
+            assert truth.id_number not in page and truth.phone not in page
+            assert truth.id_number[:6] + "********" + truth.id_number[-4:] in page
+            assert "只读用户不能下载" in page
+            assert not driver.find_elements(By.ID, "actions")     # nothing to do: no empty panel
+            s.shot("reader-case")
+            driver.get(f"{server.url}/stats")
+            widths = [b.size["width"] for b in driver.find_elements(By.CSS_SELECTOR, ".bar")]
+            assert widths and max(widths) > 50         # the bars have their lengths (CSP-safe)
+            s.shot("reader-stats")
         finally:
             driver.quit()
             shutil.rmtree(profile, ignore_errors=True)

@@ -63,11 +63,8 @@
     if (words) { scrollTo(words); }
   }
   fields.forEach(function (field) {
+    // the last field focused stays marked (also while the clerk switches to the text tab)
     field.addEventListener("focusin", function () { focused = field; mark(field, true); });
-    field.addEventListener("focusout", function () {
-      if (focused === field) { focused = null; }
-      mark(hovered || focused, false);
-    });
     field.addEventListener("mouseenter", function () { hovered = field; mark(field, false); });
     field.addEventListener("mouseleave", function () {
       if (hovered === field) { hovered = null; }
@@ -85,6 +82,9 @@
       img.hidden = !img.hidden;
     });
   });
+
+  // 统计: bar lengths (set here: the Content-Security-Policy allows no inline style attributes).
+  all(".bar[data-width]").forEach(function (bar) { bar.style.width = bar.dataset.width + "%"; });
 
   // Forms that undo work ask first.
   all("form[data-confirm]").forEach(function (f) {

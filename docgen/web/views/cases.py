@@ -145,7 +145,10 @@ def preview(case_no: str, file_id: int):
 # --- actions ----------------------------------------------------------------------------------
 
 def _back(case_no: str):
-    return redirect(url_for(".show", case_no=case_no) + "#actions", code=303)
+    # the top of the case page: the message saying what was done (or what was wrong) and the
+    # new status are there, and the actions are at the top of the right column on a 1366×768
+    # screen (jumping to #actions hid both)
+    return redirect(url_for(".show", case_no=case_no), code=303)
 
 
 def _on() -> dt.date | None:
