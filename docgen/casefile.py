@@ -272,6 +272,8 @@ def query_cases(ws: Workspace, *, status: str | None = None, overdue: bool = Fal
 
     Served from the derived state (``docgen.case_state``) without replaying: a case is
     replayed only when the day is before its latest event (an ``--as-of`` view of the past).
+    With a due-date filter the page is read from that date's index or from the list index, as
+    the count says (``walk_due_index``), never as SQLite's statistics happen to suggest.
     """
     from docgen import case_state as cs
 
