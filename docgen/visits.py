@@ -137,7 +137,7 @@ def register_visit(ws: Workspace, form: VisitForm, received: dt.date | None = No
         from docgen.classify import suggest
         from docgen.intake.pipeline import category_rules
 
-        s = suggest(case.text, category_rules(ws))
+        s = suggest(case.text, category_rules(ws), target=case.target, request=case.request)
         case.category, case.nature, case.legal = s.category, s.nature, s.legal
     detail = f"来访登记：{case.petitioner.display_name}等 {case.persons} 人" if case.persons > 1 \
         else f"来访登记：{case.petitioner.display_name}"
