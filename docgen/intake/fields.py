@@ -188,6 +188,8 @@ _SURNAMES = set(
     "粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬"
     "来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎"
     "勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由洪"
+    # less common ones that are frequent in some counties (桐城: 疏, 操, 光, 汤, 鲍, 檀, 储, 查)
+    "疏操光竺蓟昌桓訾台谯"
 )
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
                       "宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "南宫", "西门", "独孤")
@@ -234,10 +236,13 @@ class _Signers:
     stated: int | None = None
 
 
-def _split_run(run: str) -> list[str] | None:
+def _split_run(run: str, listed: bool = False) -> list[str] | None:
     """Names written together: the spaces of "周凤英 何春生 方桂兰" are lost by OCR and PDF text
     layers ("周凤英何春生方桂兰"). Split where every piece is a name starting with a surname;
-    three-character names preferred over two. None when no such split exists."""
+    three-character names preferred over two. ``listed``: the run follows a label that says it
+    is names (联名人：): a three-character piece whose surname is not in the list may stand too,
+    at a cost (a rare surname must not make the whole list unreadable). None when no such split
+    exists."""
     if len(run) < 4 or not re.fullmatch(rf"[{_CJK}]+", run) or _is_name(run, strict=True):
         return None
     n = len(run)
@@ -248,26 +253,32 @@ def _split_run(run: str) -> list[str] | None:
             continue
         for size in (2, 3, 4):
             piece = run[i:i + size]
-            if len(piece) < size or not _is_name(piece, strict=True):
+            if len(piece) < size:
                 continue
-            cost = best[i][0] + (0.0 if size == 3 or piece.startswith(_COMPOUND_SURNAMES) else 0.5)
+            if _is_name(piece, strict=True):
+                cost = 0.0 if size == 3 or piece.startswith(_COMPOUND_SURNAMES) else 0.5
+            elif listed and size == 3 and _is_name(piece, strict=False):
+                cost = 2.0
+            else:
+                continue
+            cost += best[i][0]
             if best[i + size] is None or cost < best[i + size][0]:
                 best[i + size] = (cost, [*best[i][1], piece])
     return best[n][1] if best[n] and len(best[n][1]) > 1 else None
 
 
-def _split_names(parts: list[str]) -> list[str]:
+def _split_names(parts: list[str], listed: bool = False) -> list[str]:
     out = []
     for p in parts:
-        out.extend(_split_run(p) or [p])
+        out.extend(_split_run(p, listed) or [p])
     return out
 
 
-def _names_in(value: str) -> list[str]:
+def _names_in(value: str, listed: bool = False) -> list[str]:
     if re.fullmatch(rf"[ \t]*(?:[{_CJK}][ \t]+)+[{_CJK}][ \t]*", value):
         value = re.sub(r"[ \t]", "", value)      # OCR: "张 三" is one name
     value = re.split(r"等[ \t]*[\d一二两三四五六七八九十]|\(|（", value)[0]
-    return _split_names([p for p in _NAME_SPLIT.split(value) if p])
+    return _split_names([p for p in _NAME_SPLIT.split(value) if p], listed)
 
 
 def _anonymous_value(value: str) -> bool:
@@ -337,14 +348,14 @@ def _find_signers(tx: _Text) -> _Signers | None:
         line_end = tx.t.find("\n", vs)
         line_end = len(tx.t) if line_end < 0 else line_end
         rest = tx.t[vs:line_end].rstrip()
+        joint_label = label in ("联名人", "签名", "签名人", "联名")
         if len(rest) > ve - vs:
-            many = _names_in(rest)
-            joint_label = label in ("联名人", "签名", "签名人", "联名")
+            many = _names_in(rest, joint_label)
             if len(many) > 1 and all(_is_name(n, strict=not joint_label) for n in many):
                 return _Signers(many, vs, vs + len(rest))
         if label in ("姓名", "联名人", "签名") or len(_names_in(raw)) > 1:
             # a header value can be "张三  性别：男" — _VALUE_END already cut that
-            names = [n for n in _names_in(raw) if _is_name(n, strict=False)]
+            names = [n for n in _names_in(raw, joint_label) if _is_name(n, strict=False)]
         else:
             names = [n for n in _names_in(raw)[:1] if _is_name(n, strict=False)]
         if names:
@@ -490,7 +501,7 @@ _NAME_CHARS_WRAPPED = re.compile(rf"[{_CJK}XＸ×\d]*[ \t]*\n[ \t]*[{_CJK}XＸ×
 _WRAPPED_LINE_MIN = 15
 
 
-def _name_start(tx: _Text, left: int, s: int) -> int:
+def _name_start(tx: _Text | _Flat, left: int, s: int) -> int:
     start = _NAME_CHARS_TAIL.search(tx.t, left, s).start()
     if start > left and tx.t[start - 1] == "\n":
         m = _NAME_CHARS_WRAPPED.search(tx.t, left, s)
@@ -502,7 +513,7 @@ def _name_start(tx: _Text, left: int, s: int) -> int:
     return start
 
 
-def _org_mentions(tx: _Text) -> list[tuple[int, int]]:
+def _org_mentions(tx: _Text | _Flat) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     last_end = 0
     for m in _ORG_RE.finditer(tx.t):
@@ -548,10 +559,41 @@ def _abbreviates(short: str, full: str) -> bool:
     return True
 
 
+class _Flat:
+    """The letter with the page's line breaks inside paragraphs taken out ("…黄甲镇人" /
+    "民政府承诺…" reads 黄甲镇人民政府), and where each character stood in the letter."""
+
+    _WRAP = re.compile(r"[ \t]*\n[ \t]*(?=[\dA-Za-z\u4e00-\u9fff])")
+
+    def __init__(self, t: str):
+        keep, pos, last = [], [], 0
+        for m in self._WRAP.finditer(t):
+            ls = t.rfind("\n", 0, m.start()) + 1
+            line = t[ls:m.start()].strip()
+            if len(line) < _WRAPPED_LINE_MIN or re.search(r"[。！？!?：:]$", line):
+                continue
+            keep.append(t[last:m.start()])
+            pos.extend(range(last, m.start()))
+            last = m.end()
+        keep.append(t[last:])
+        pos.extend(range(last, len(t) + 1))
+        self.t = "".join(keep)
+        self.pos = pos          # one more than the characters: the end
+
+    def span(self, s: int, e: int) -> tuple[int, int]:
+        return self.pos[s], self.pos[e - 1] + 1 if e > s else self.pos[s]
+
+
 def _find_target(tx: _Text) -> tuple[int, int] | None:
     for _label, vs, ve, _ls in _labelled(tx, TARGET_LABELS):
         if ve > vs:
             return vs, min(ve, vs + TARGET_MAX)
+    flat = _Flat(tx.t)
+    found = _find_target_in(flat)
+    return flat.span(*found) if found else None
+
+
+def _find_target_in(tx: _Text | _Flat) -> tuple[int, int] | None:
     m = _PERSON_TARGET.search(tx.t)
     if m and _is_name(m.group("n"), strict=True):
         return m.start("t"), m.end("t")

@@ -73,10 +73,19 @@ def _birth(digits8: str) -> dt.date | None:
         return None
 
 
+# OCR reads the check character X as × (or χ, ⅹ): after a digit and not before another digit or
+# letter it can only be the X (the first 17 characters must be digits anyway). Same length.
+_X_LIKE = re.compile(r"(?<=\d)[×χⅹ](?![0-9A-Za-z])")
+
+
+def _x_lookalike(text: str) -> str:
+    return _X_LIKE.sub("X", text)
+
+
 def check_id(s: str, *, today: dt.date | None = None) -> IdCheck:
     """Validate an 18- or 15-digit number; 15-digit numbers (19xx births) become 18 digits."""
     today = today or dt.date.today()
-    number = re.sub(r"[\s\-]", "", fold_width(s)).upper()
+    number = _x_lookalike(re.sub(r"[\s\-]", "", fold_width(s))).upper()
     if len(number) == 15:
         if not number.isdigit():
             return IdCheck(False, number, "15位身份证号码应全部为数字")
@@ -164,8 +173,9 @@ def _labelled_phone(folded: str, start: int) -> bool:
 def find_id_numbers(text: str) -> list[IdMatch]:
     """All ID numbers in ``text`` in order. 18-character candidates are reported even when
     invalid (flagged); a 15-digit run only when it is valid or labelled as an ID, and a number
-    with spaces inside only when it checks out, so account numbers are not taken for IDs."""
-    folded = fold_width(text)
+    with spaces inside only when it checks out, so account numbers are not taken for IDs.
+    OCR's × for the final X counts as X."""
+    folded = _x_lookalike(fold_width(text))
     found: list[IdMatch] = []
     taken: list[tuple[int, int]] = []
     for m in _STRICT.finditer(folded):

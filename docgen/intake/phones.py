@@ -91,6 +91,7 @@ def find_phones(text: str, id_numbers: list[IdMatch] | None = None) -> list[Phon
         found.append(PhoneMatch(start, end, text[start:end], number, len(number) == 11,
                                 labelled))
     found.extend(_wrapped(text, folded, id_spans, found))
+    found.extend(_full_stop_read_as_zero(text, folded, id_spans, found))
     found.sort(key=lambda p: p.start)
     return found
 
@@ -113,4 +114,24 @@ def _wrapped(text: str, folded: str, id_spans: list[tuple[int, int]],
         if not labelled and len(re.sub(r"\D", "", head)) > 4:
             continue
         out.append(PhoneMatch(start, end, text[start:end], number, len(number) == 11, labelled))
+    return out
+
+
+# "联系电话：13952654844。" at the end of a line, read by OCR as "139526548440": a labelled
+# 12-digit run that is a mobile and one 0 (or O), where the sentence's 。 stands, before the line
+# end or the next sentence. No phone number has 12 digits, so no real number is lost.
+_MOBILE_THEN_STOP = re.compile(r"(?<![\d+])(1[3-9]\d{9})[0oO](?=[ \t]*(?:\n|$)|[\u4e00-\u9fff])")
+
+
+def _full_stop_read_as_zero(text: str, folded: str, id_spans: list[tuple[int, int]],
+                            found: list[PhoneMatch]) -> list[PhoneMatch]:
+    out = []
+    for m in _MOBILE_THEN_STOP.finditer(folded):
+        start, end = m.start(1), m.end(1)
+        if any(s < end + 1 and start < e for s, e in id_spans) or \
+                any(p.start < end + 1 and start < p.end for p in found):
+            continue
+        if not _LABEL.search(folded, max(0, start - 12), start):
+            continue
+        out.append(PhoneMatch(start, end, text[start:end], m.group(1), True, True))
     return out

@@ -366,3 +366,62 @@ def test_summary_is_one_sentence_of_whole_clauses_never_cut_at_a_page_line_break
     assert f.summary == ("反映昆山市住房和城乡建设局在丽景新村旁边施工，每天晚上十点以后仍在打桩作业，噪声很大，"
                          "附近5百多户居民无法正常休息，老人和孩子身体都受到了影响")
     assert len(f.summary) <= 80 and "\n" not in f.summary and "…" not in f.summary
+
+
+# ---------------------------------------------------------------- OCR of real letters (issue 10)
+# Each as the OCR gave it from a scan of tests/fixtures/intake_letters.py (benchmarks/README.md,
+# field extraction): the misreading, then what a clerk reads.
+
+@pytest.mark.parametrize("x", ["×", "χ", "ⅹ", "Ｘ", "x"])
+def test_id_check_character_read_as_a_multiplication_sign(x):
+    # wrapped after its label, full-width digits, X read as ×
+    text = (f"我叫黄国庆，家住桐城市龙腾街道和平社区盛唐路159号，身份证号\n34０８８１１９６８０５０５０２９{x}，"
+            "联系电话：1\n7400687646。现将有关情况反映如下：\n")
+    f = extract_fields(text)
+    assert f.petitioner.id_number == "34088119680505029X" and f.petitioner.id_valid
+    assert f.petitioner.phone == "17400687646"
+
+
+def test_a_multiplication_sign_after_a_short_number_is_not_an_id():
+    f = extract_fields("县人大：\n房屋面积5×8米，身份证号：340881196805050291\n")
+    assert f.petitioner.id_number == "340881196805050291"
+
+
+@pytest.mark.parametrize("stop", ["0\n现将有关情况反映如下：", "O\n现将有关情况反映如下：", "0现将有关情况反映如下："])
+def test_the_full_stop_after_a_phone_read_as_a_zero(stop):
+    f = extract_fields(f"组，身份证号340881197511231583，联系电话：13952654844{stop}\n")
+    assert f.petitioner.phone == "13952654844"
+
+
+def test_a_twelve_digit_number_without_a_phone_label_is_not_a_phone():
+    f = extract_fields("县人大：\n    我的存折账号139526548440\n被扣了钱。\n")
+    assert f.petitioner.phone is None
+
+
+@pytest.mark.parametrize("line", ["联名人：左新华钱永康疏长根", "联名人：左新华  钱永康  疏长根",
+                                  "联名人：左新华丶钱永康丶疏长根", "联名人：操德平光正荣檀传玉"])
+def test_cosigners_with_surnames_of_the_county(line):
+    f = extract_fields("此致\n敬礼！\n" + line + "\n联系人：左新华身份证号：340881196603120093\n"
+                       "联系电话：17045706717\n2024年10月26日\n")
+    names = line.split("：")[1].replace("丶", " ").split()
+    names = names if len(names) > 1 else [names[0][i:i + 3] for i in range(0, 9, 3)]
+    assert [f.petitioner.name, *f.cosigners] == names and f.persons == 3
+
+
+def test_names_written_together_under_a_joint_label_split_even_with_a_rare_surname():
+    f = extract_fields("此致\n敬礼！\n联名人：左新华钱永康禤长根\n2024年10月26日\n")
+    assert [f.petitioner.name, *f.cosigners] == ["左新华", "钱永康", "禤长根"]
+    # not under a label that does not say "names": a run stays unread rather than guessed
+    f = extract_fields("此致\n敬礼！\n左新华钱永康禤长根\n2024年10月26日\n")
+    assert f.cosigners == []
+
+
+def test_target_wrapped_inside_its_suffix():
+    text = ("市人大常委会信访室：\n我叫葛春兰，住桐城市黄甲镇练潭村上庄组。现将有关情况反映如下：\n"
+            "我村塘埂组的集体土地于2022年被征收用于工业园区建设，黄甲镇人\n"
+            "民政府承诺的征地补偿款至今仍有4十多万元没有发放到户。\n"
+            "我们多次找镇政府，镇政府说钱还没有到位，征地补偿款一拖就是2\n年。\n"
+            "请求查明征地补偿款的去向，尽快足额发放到户。\n反映人：葛春兰\n二〇二四年一月二十八日\n")
+    f = extract_fields(text)
+    assert f.target == "黄甲镇人民政府"
+    assert f.sources["target"].line == 3

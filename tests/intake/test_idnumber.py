@@ -113,3 +113,12 @@ def test_labelled_number_of_the_wrong_length_is_kept_and_flagged():
 
 def test_common_misspelling_of_the_label():
     assert find_id_numbers("身分证：110105491231002")[0].check.valid
+
+
+def test_ocr_multiplication_sign_for_the_check_character():
+    from docgen.intake.idnumber import check_id, find_id_numbers
+
+    assert check_id("34088119680505029×").number == "34088119680505029X"
+    (m,) = find_id_numbers("身份证号：34088119680505029×，电话")
+    assert m.check.valid and m.raw == "34088119680505029×"
+    assert find_id_numbers("面积5×8米") == []

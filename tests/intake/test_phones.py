@@ -45,3 +45,11 @@ def test_no_phone_in_dates_amounts_or_account_numbers():
 def test_two_phones_separated_by_a_space_are_both_found():
     assert [p.number for p in find_phones("电话13800138000 15912345678")] == [
         "13800138000", "15912345678"]
+
+
+def test_a_labelled_mobile_whose_full_stop_ocr_read_as_zero():
+    from docgen.intake.phones import find_phones
+
+    assert [p.number for p in find_phones("联系电话：139526548440\n现将")] == ["13952654844"]
+    assert find_phones("账号：139526548440\n") == []
+    assert find_phones("电话：1395265484401\n") == []
