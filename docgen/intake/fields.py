@@ -444,23 +444,57 @@ def _address_continues(tx: _Text, end: int) -> int:
     return m.end("c") if m else end
 
 
+# OCR reads the full stop after an address as ·, ○, °, o or 0 ("…下畈组·现将有关情况…", "…塘埂组○"
+# at the line end): right after the last unit of an address, such a mark ends it.
+_STOP_MISREAD = re.compile(rf"(?<=[组号室村栋幢楼区])[·•○°oO0.．](?=[{_CJK}]|[ \t]*$)")
+
+
+def _address_end(tx: _Text, start: int, end: int) -> tuple[int, int]:
+    m = _STOP_MISREAD.search(tx.t, start, end)
+    return start, m.start() if m else end
+
+
 def _find_address(tx: _Text) -> tuple[int, int] | None:
     for _label, vs, ve, _ls in _labelled(tx, ADDRESS_LABELS):
         # "住址：浙江省 杭州市 西湖区 ……" OCR puts single spaces inside; _VALUE_END keeps them.
         if ve - vs >= 4 and not re.fullmatch(r"[\s\d]*", tx.t[vs:ve]):
-            return vs, min(_address_continues(tx, ve), vs + ADDRESS_MAX)
+            return _address_end(tx, vs, min(_address_continues(tx, ve), vs + ADDRESS_MAX))
     m = re.search(rf"(?:家住|住在|居住在|现住在|(?<=[,，、])[ \t]*现?住(?![院房宿]))[ \t]*"
                   rf"(?P<v>[^,，。;；\n]{{4,{ADDRESS_MAX}}})", tx.t)
     if m:
         v = m.group("v")
         cut = re.search(r"(的|,|，)", v)
         end = m.start("v") + (cut.start() if cut else len(v))
-        return m.start("v"), _address_continues(tx, end)
+        return _address_end(tx, m.start("v"), _address_continues(tx, end))
     # "我是桐城市新渡镇双店村村民": the place one belongs to is the address given
     m = _MEMBER_OF.search(tx.t)
     if m:
         return m.start("v"), m.end("v")
     return None
+
+
+# Characters that end the word before a township's name: a county-level unit, a verb or a
+# little word ("桐城市鲟鱼镇", "通往鲟鱼镇", "举报鲟鱼镇…").
+_BEFORE_TOWN = set("省市县区旗州在往到住于和与及、，,。的是从向对由为给把被让将报告诉举控反映找去回来自系")
+
+
+def _town_as_spelt_elsewhere(value: str, t: str) -> str:
+    """OCR drops a dense character of a place name ("桐城市鲟鱼镇" read "桐城市鱼镇") and reads it
+    in another line of the same letter ("通往鲟鱼镇的村道"). A township of one character before
+    镇/乡 in ``value`` that the letter elsewhere writes with one character more, always the
+    same, is given that longer name. Nothing is guessed from outside the letter."""
+    m = re.search(rf"(?:^|(?<=[省市县区旗州]))([{_CJK}](?:镇|乡))(?!镇)", value)
+    if not m:
+        return value
+    town = m.group(1)
+    longer = set()
+    for at in re.finditer(re.escape(town), t):
+        before = t[at.start() - 1:at.start()]
+        if before and re.match(rf"[{_CJK}]", before) and before not in _BEFORE_TOWN:
+            longer.add(before + town)
+    if len(longer) != 1:
+        return value
+    return value[:m.start(1)] + longer.pop() + value[m.end(1):]
 
 
 # ------------------------------------------------------------------ target (被反映对象)
@@ -736,7 +770,7 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
 
     addr = _find_address(tx)
     if addr:
-        out.petitioner.address = tx.value(*addr)
+        out.petitioner.address = _town_as_spelt_elsewhere(tx.value(*addr), tx.t)
         sources["petitioner.address"] = tx.source(*addr)
 
     d = letter_date(text)
@@ -758,7 +792,7 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
 
     target = _find_target(tx)
     if target:
-        out.target = tx.value(*target)
+        out.target = _town_as_spelt_elsewhere(tx.value(*target), tx.t)
         sources["target"] = tx.source(*target)
 
     sentences = _sentences(tx.t)

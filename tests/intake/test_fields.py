@@ -425,3 +425,32 @@ def test_target_wrapped_inside_its_suffix():
     f = extract_fields(text)
     assert f.target == "黄甲镇人民政府"
     assert f.sources["target"].line == 3
+
+
+@pytest.mark.parametrize("stop", ["·", "○", "°", "。"])
+def test_address_ends_at_the_full_stop_ocr_read_as_a_dot_or_circle(stop):
+    f = extract_fields(f"市人大常委会信访室：\n我叫唐志远，住桐城市新渡镇双店村下畈组{stop}现将有关情况反映如下：\n")
+    assert f.petitioner.address == "桐城市新渡镇双店村下畈组"
+    f = extract_fields(f"市人大常委会信访室：\n我叫宋金凤，男，60岁，家住桐城市鲟鱼镇罗岭村塘埂组{stop}\n"
+                       "身份证号340881196805050291\n")
+    assert f.petitioner.address == "桐城市鲟鱼镇罗岭村塘埂组"
+
+
+def test_a_middle_dot_inside_an_address_or_name_is_kept():
+    f = extract_fields("反映人：阿依古丽·买买提\n住址：乌鲁木齐市天山区·幸福路8号\n")
+    assert f.petitioner.name == "阿依古丽·买买提"
+
+
+def test_a_township_read_without_a_character_takes_the_name_the_letter_spells_elsewhere():
+    text = ("市人大常委会信访室：\n我叫储春花，男，52岁，家住桐城市鱼镇凤形村上庄组，身份证号\n"
+            "凤形村通往鲟鱼镇的村道，去年被附近石料厂的运输车辆压坏，路面\n坑洼不平，雨天无法通行。\n")
+    f = extract_fields(text)
+    assert f.petitioner.address == "桐城市鲟鱼镇凤形村上庄组" and f.township == "鲟鱼镇"
+    # the accused read without it, the address with it
+    text = ("市人大常委会：\n我是桐城市鲟鱼镇罗岭村村民。\n我要举报鱼镇罗岭村党总支书记汪某某在2020年危房改造补助发放中"
+            "优亲厚友的问题。\n")
+    assert extract_fields(text).target == "鲟鱼镇罗岭村党总支书记汪某某"
+    # nothing spelt elsewhere, or two different spellings: left as read
+    assert extract_fields("我叫张三，家住桐城市鱼镇凤形村。\n").petitioner.address == "桐城市鱼镇凤形村"
+    text = "我叫张三，家住桐城市鱼镇凤形村。\n途经鲟鱼镇和金鱼镇。\n"
+    assert extract_fields(text).petitioner.address == "桐城市鱼镇凤形村"
