@@ -142,3 +142,14 @@ def test_a_sentence_giving_a_phone_keeps_what_it_says_without_the_number():
 def test_a_sentence_that_only_gives_a_number_is_still_left_out(sentence):
     text = f"县人大常委会：\n    包工头拖欠我的工资五万元，至今未付。\n    {sentence}\n"
     assert main_issues(text) == "包工头拖欠我的工资五万元，至今未付。"
+
+
+def test_a_joint_letters_introduction_and_closing_wish_are_not_issues():
+    text = ("市人大常委会信访室：\n    我们是桐城市龙腾街道北大社区的村民。现将有关情况反映如下：\n"
+            "    我们多次到市人社局投诉，至今不予处理。\n    望领导重视为盼。\n此致\n敬礼！\n")
+    assert main_issues(text) == "我们多次到市人社局投诉，至今不予处理。"
+
+
+def test_summary_says_its_pension_not_its_own_pension():
+    text = ("县人大：\n    市人社局核定的养老金明显偏低。\n    请求重新核定我的养老金待遇，并给予书面答复。\n")
+    assert summary_sentence(text).endswith("要求重新核定其养老金待遇，并给予书面答复")
