@@ -4,7 +4,7 @@ Run from the repository root: ``python3 benchmarks/bench_fields.py [N]`` (N gene
 default 300). Accuracy here is on the letters' typed text, before any OCR: it measures the
 extraction rules alone.
 
-``python3 benchmarks/bench_fields.py --real N [--kinds txt,text_pdf,jpeg,image_pdf]``: the
+``python3 benchmarks/bench_fields.py --real [N] [--kinds txt,text_pdf,jpeg,image_pdf]`` (N default 60): the
 letters of ``tests/fixtures/intake_letters.py`` (wrapped phones, 联名人 separated by spaces or
 丶, "我是…村民" addresses, short and full body names, full-width digits; fonts WenQuanYi Zen Hei,
 AR PL UMing, AR PL UKai) written as each kind of file and read the way ``docgen intake`` reads
@@ -105,14 +105,30 @@ def real(n: int, kinds: tuple[str, ...]) -> dict[str, dict[str, list]]:
             print(f"{kind}: {n} letters, median {statistics.median(seconds):.2f} s a file", flush=True)
             for k in REAL_FIELDS:
                 print(f"  {k:12s} {n - len(wrong[k])}/{n} = {(n - len(wrong[k])) / n:.1%}"
-                      + (f"   wrong: {wrong[k][:4]}" if wrong[k] else ""), flush=True)
+                      + (f"   wrong: {wrong[k]}" if wrong[k] else ""), flush=True)
+    print_table(out, n)
     return out
+
+
+def print_table(out: dict[str, dict[str, list]], n: int) -> None:
+    """The figures as the markdown table of benchmarks/README.md (kind × field)."""
+    kinds = list(out)
+    print("\n| field | " + " | ".join(kinds) + " |")
+    print("|---|" + "---|" * len(kinds))
+    for k in REAL_FIELDS:
+        cells = []
+        for kind in kinds:
+            good = n - len(out[kind]["wrong"][k])
+            cells.append(f"{good}/{n} ({good / n:.1%})")
+        print(f"| {k} | " + " | ".join(cells) + " |")
+    print("| median s a file | " + " | ".join(
+        f"{statistics.median(out[kind]['seconds']):.2f}" for kind in kinds) + " |")
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args and args[0] == "--real":
-        count = int(args[1]) if len(args) > 1 else 48
+        count = int(args[1]) if len(args) > 1 and args[1].isdigit() else 60
         chosen = ("txt", "text_pdf", "jpeg", "image_pdf")
         if "--kinds" in args:
             chosen = tuple(args[args.index("--kinds") + 1].split(","))

@@ -27,7 +27,10 @@ from PIL import Image
 # equally well, so the choice is about speed and small print:
 # - the page goes to the engine at most 1600 px on the long side (default 2000): about 30 %
 #   less CPU per page, and 10.5 pt (五号) text scanned at 200 dpi and degraded is still read as
-#   well as at 2000 px; at 1280 px it starts to lose characters;
+#   well as at 2000 px; at 1280 px it starts to lose characters. The page is scaled down to
+#   that size here (_recognise), smoothed, not by the engine: its plain linear resize drops the
+#   detail of dense characters (鲟 of 鲟鱼镇 in WenQuanYi Zen Hei, 14 pt at 300 dpi, lost in
+#   every such letter; benchmarks/README.md, field extraction);
 # - the detector sees the page at most 1280 px on the long side ("max" limit) instead of the
 #   default "min side >= 736", which ran detection on the full 1131×1600 image.
 ENGINE_PARAMS: dict[str, object] = {
@@ -135,8 +138,20 @@ def _read_page(img: Image.Image) -> tuple[list[OcrLine], tuple[int, int], bool]:
 
 
 def _recognise(page: Image.Image) -> list[_Fragment]:
-    result, _ = get_engine()(np.asarray(page))
-    return [_Fragment(text=text, quad=np.asarray(box, dtype=np.float64), score=float(score))
+    # No per-line direction classifier: the page's direction is settled once (_upside_down),
+    # and on an upright page the classifier now and then turns a line of digits and text by
+    # 180°, which then reads as nothing (a whole line "3408…，联系电话：155…。" lost).
+    limit = int(ENGINE_PARAMS["max_side_len"])      # type: ignore[call-overload]
+    scale = np.array([1.0, 1.0])
+    if max(page.size) > limit:
+        k = limit / max(page.size)
+        small = page.resize((max(1, round(page.width * k)), max(1, round(page.height * k))),
+                            Image.Resampling.LANCZOS)
+        # boxes back in the pixels of ``page``
+        scale = np.array([small.width / page.width, small.height / page.height])
+        page = small
+    result, _ = get_engine()(np.asarray(page), use_cls=False)
+    return [_Fragment(text=text, quad=np.asarray(box, dtype=np.float64) / scale, score=float(score))
             for box, text, score in (result or []) if text and text.strip()]
 
 

@@ -113,13 +113,37 @@ def test_a_real_letter_scanned_to_jpeg_reads_right(tmp_path):
     assert not _check(f, letter)
 
 
+@pytest.mark.parametrize("kind, seed, what", [
+    # the engine's own page resize lost 鲟 of 鲟鱼镇 (WenQuanYi Zen Hei): the page is now scaled
+    # down smoothly before the engine sees it
+    ("jpeg", 6, "桐城市鲟鱼镇清水村"),
+    # the per-line direction classifier turned the line "3408…，联系电话：155…。" by 180° and it
+    # read as nothing: the page's direction is settled once, lines are not turned
+    ("image_pdf", 50, "15505414021"),
+])
+def test_what_the_ocr_lost_before_is_read(kind, seed, what, tmp_path):
+    letter = make_real_letter(seed)
+    text = extract_text(write_kind(letter, kind, tmp_path)).text
+    assert what in text
+    assert not _check(extract_fields(text), letter)
+
+
+# Issue 10's bar: each field exactly right in at least 97 % of the letters of each kind.
+BAR = 0.97
+SLOW_LETTERS = 40
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_real_letters_every_kind(kind, tmp_path):
-    bad = [seed for seed in range(24)
-           if _check(extract_fields(extract_text(write_kind(make_real_letter(seed), kind,
-                                                            tmp_path)).text),
-                     make_real_letter(seed))]
-    # OCR kinds misread two of the 24 on the worst run (seeds 6 and 22); the per-field figures
-    # over the whole corpus are in benchmarks/README.md (bench_fields.py --real)
-    assert len(bad) <= 2, bad
+    """40 letters of each kind (the figures for 60 are in benchmarks/README.md, field
+    extraction): every field at the bar, i.e. at most one letter of 40 wrong in any field."""
+    wrong: dict[str, list[int]] = {k: [] for k in FIELDS}
+    for seed in range(SLOW_LETTERS):
+        letter = make_real_letter(seed)
+        f = extract_fields(extract_text(write_kind(letter, kind, tmp_path)).text)
+        for k in _check(f, letter):
+            wrong[k].append(seed)
+    below = {k: seeds for k, seeds in wrong.items()
+             if (SLOW_LETTERS - len(seeds)) / SLOW_LETTERS < BAR}
+    assert not below, below
