@@ -823,7 +823,7 @@ def extract_fields(text: str, rules: CategoryRules | None = None) -> ParsedField
     if not out.petitioner.name and not out.anonymous:
         out.warnings.append("未识别出来信人姓名")
 
-    sug = suggest(tx.t, rules, target=out.target)
+    sug = suggest(tx.t, rules, target=out.target, request=out.request)
     out.category, out.nature, out.legal = sug.category, sug.nature, sug.legal
     out.target_type, out.reasons = sug.target_type, sug.reasons
     return out

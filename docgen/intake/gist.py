@@ -130,7 +130,10 @@ def _body_bounds(t: str) -> tuple[int, int, list[tuple[int, int]]]:
                 body_end = s
                 continue
             # "张三  2014年5月23日" on one line
-            rest = re.sub(r"[\d〇零一二三四五六七八九十]{2,4}[ \t]*年.*$|\d{4}[./-]\d{1,2}[./-]\d{1,2}.*$", "", st)
+            # (the date runs to the line's end: "2019年镇政府征收了…" is the body, not a date)
+            rest = re.sub(r"[\d〇零○O一二三四五六七八九十]{2,4}[ \t]*年[ \t]*[\d〇零○O一二三四五六七八九十]{1,3}[ \t]*月"
+                          r"(?:[ \t]*[\d〇零○O一二三四五六七八九十廿卅]{1,3}[ \t]*[日号]?)?[ \t]*$"
+                          r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}[ \t]*$", "", st)
             if rest != st and (not rest.strip() or _is_name_line(rest)):
                 body_end = s
                 continue

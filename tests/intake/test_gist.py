@@ -153,3 +153,16 @@ def test_a_joint_letters_introduction_and_closing_wish_are_not_issues():
 def test_summary_says_its_pension_not_its_own_pension():
     text = ("县人大：\n    市人社局核定的养老金明显偏低。\n    请求重新核定我的养老金待遇，并给予书面答复。\n")
     assert summary_sentence(text).endswith("要求重新核定其养老金待遇，并给予书面答复")
+
+
+def test_a_body_line_starting_with_a_year_above_the_signature_stays_in_the_body():
+    # no 此致: the signature is found from the bottom; "2019年镇政府…" is a sentence, not a date
+    text = ("县人大常委会：\n    我叫方志强，现住城关镇。\n"
+            "    2019年镇政府征收了我们组的集体土地，补偿款至今只发了一半。请求督促足额发放。\n"
+            "联名人：方志强、陈立新\n2025年4月2日\n")
+    assert main_issues(text) == "2019年镇政府征收了我们组的集体土地，补偿款至今只发了一半。请求督促足额发放。"
+
+
+def test_a_name_and_date_line_without_此致_is_still_the_signature():
+    text = "县人大常委会：\n    村里的路坏了三年没人修。请求尽快修复。\n张三  2025年4月2日\n"
+    assert main_issues(text) == "村里的路坏了三年没人修。请求尽快修复。"
