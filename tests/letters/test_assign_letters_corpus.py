@@ -71,8 +71,10 @@ def test_no_salutation_courtesy_or_signature_block(assign_letters):
         for line in letter.lines[letter.lines.index("此致"):]:
             if line.strip():
                 assert line.strip() not in body, (letter.seed, line)
-        for courtesy in ("此致", "敬礼", "盼复", "百忙之中", "现将有关情况反映如下", "身份证"):
+        for courtesy in ("此致", "敬礼", "盼复", "百忙之中", "重视为盼", "现将有关情况反映如下", "身份证"):
             assert courtesy not in body, (letter.seed, courtesy)
+        # the writer's self-introduction ("我是/我们是…村民", "我叫…") is not a matter raised
+        assert not re.search(r"反映：(?:我是|我们是|我叫)", body), letter.seed
 
 
 def test_assign_letter_names_the_writer_and_the_matter(assign_letters):
