@@ -84,3 +84,46 @@ def township_in_text(text: str | None) -> str | None:
         if (placed or village) and _valid_name(name):
             return name + m.group(0)
     return None
+
+
+# ------------------------------------------------------------------ the office's own list
+
+def township_on_list(name: str | None, townships: list[str] | tuple[str, ...]) -> str | None:
+    """The township of the office's list (``[places] townships`` of docgen.toml) that ``name``
+    stands for: itself when listed, else the one listed name with the same ending (镇/乡/街道)
+    that differs from it by one character dropped or misread — what OCR does to a dense
+    character ("鲟鱼镇" read "鱼镇"). None when no name, or more than one, fits."""
+    if not name or not townships:
+        return None
+    if name in townships:
+        return name
+    end = _TOWNSHIP_END.search(name)
+    if not end:
+        return None
+    suffix = name[end.start():]
+    if not _valid_name(name[:end.start()]):       # 城镇, 该镇, 全乡: no place to correct
+        return None
+    fits = set()
+    for known in townships:
+        if not known.endswith(suffix) or known == name:
+            continue
+        if len(known) == len(name) + 1:
+            if any(known[:i] + known[i + 1:] == name for i in range(len(known) - len(suffix))):
+                fits.add(known)
+        elif len(known) == len(name):
+            if sum(a != b for a, b in zip(known, name, strict=True)) == 1:
+                fits.add(known)
+    return fits.pop() if len(fits) == 1 else None
+
+
+def spell_as_listed(value: str | None, townships: list[str] | tuple[str, ...]
+                    ) -> tuple[str | None, str | None, str | None]:
+    """(``value`` with its township spelt as on the office's list, the name as read, the name
+    as listed); the last two are None when nothing was changed. ``value`` is an address or a
+    body's name ("桐城市鱼镇石桥村", "桐城市鱼镇人民政府")."""
+    read = township_of(value)
+    listed = township_on_list(read, townships)
+    if not value or not read or not listed or listed == read:
+        return value, None, None
+    at = value.find(read)
+    return value[:at] + listed + value[at + len(read):], read, listed

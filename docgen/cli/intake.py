@@ -93,10 +93,9 @@ def _print_registration(r: Registration, ws=None) -> None:
     if ws is not None and c.text:
         # Read again from the stored text (deterministic, milliseconds) for where each value
         # came from: the registration keeps the values, not the offsets.
-        from docgen.intake.fields import extract_fields
-        from docgen.intake.pipeline import category_rules
+        from docgen.intake.pipeline import read_fields
 
-        fields = extract_fields(c.text, category_rules(ws))
+        fields = read_fields(c.text, ws)
     if ws is not None:
         p = c.petitioner
         values = {"petitioner.name": p.name, "petitioner.id_number": p.id_number,

@@ -94,6 +94,7 @@ class ParsedFields:
             "summary": self.summary,
             "cosigners": list(self.cosigners),
             "persons": self.persons,
+            "township": self.township,
             "id_valid": p.id_valid,
             "id_problem": self.id_problem,
             "lunar_date": self.lunar_date,

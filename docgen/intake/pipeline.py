@@ -22,6 +22,7 @@ from docgen.fileio import sha256_file
 from docgen.intake.extract import Extracted, extract_text
 from docgen.intake.fields import ParsedFields, extract_fields
 from docgen.models import CHANNELS, Case
+from docgen.places import spell_as_listed, township_on_list
 from docgen.registration import AlreadyRegistered, Registration, register_case
 from docgen.workspace import Workspace
 
@@ -54,8 +55,50 @@ def parse_file(path: Path, ws: Workspace | None = None) -> ParseResult:
         raise DocgenError(f"不是文件：{path}")
     digest = sha256_file(path)
     extracted = extract_text(path)
-    return ParseResult(path=path, extracted=extracted,
-                       fields=extract_fields(extracted.text, category_rules(ws)), sha256=digest)
+    return ParseResult(path=path, extracted=extracted, fields=read_fields(extracted.text, ws),
+                       sha256=digest)
+
+
+def read_fields(text: str, ws: Workspace | None = None) -> ParsedFields:
+    """The fields of a letter's text with the workspace's own lists: its categories, and its
+    townships to spell a misread township by."""
+    fields = extract_fields(text, category_rules(ws))
+    spell_townships_as_listed(fields, office_townships(ws))
+    return fields
+
+
+def office_townships(ws: Workspace | None) -> list[str]:
+    """``[places] townships`` of docgen.toml: the county's 乡镇（街道）, [] when not filled in."""
+    if ws is None:
+        return []
+    names = ws.section("places").get("townships", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise DocgenError("docgen.toml 中 [places] townships 应为乡镇（街道）名称的列表，"
+                          "如 townships = [\"范岗镇\", \"龙腾街道\"]")
+    return [n.strip() for n in names]
+
+
+def spell_townships_as_listed(fields: ParsedFields, townships: list[str]) -> None:
+    """The township in the address, the body's name and ``township`` spelt as on the office's
+    list when what was read differs by one character (OCR), each change said in a warning."""
+    if not townships:
+        return
+    said = set()
+    for label, get, put in (
+            ("住址", lambda: fields.petitioner.address,
+             lambda v: setattr(fields.petitioner, "address", v)),
+            ("被反映对象", lambda: fields.target, lambda v: setattr(fields, "target", v))):
+        value, read, listed = spell_as_listed(get(), townships)
+        if listed:
+            put(value)
+            said.add((read, listed))
+            fields.warnings.append(f"{label}中的“{read}”按工作区乡镇名单（[places] townships）"
+                                   f"更正为“{listed}”，请对照原件核对")
+    listed = township_on_list(fields.township, townships)
+    if listed and listed != fields.township:
+        if (fields.township, listed) not in said:
+            fields.warnings.append(f"乡镇“{fields.township}”按工作区乡镇名单更正为“{listed}”，请对照原件核对")
+        fields.township = listed
 
 
 def case_from_fields(fields: ParsedFields, text: str, *, channel: str,

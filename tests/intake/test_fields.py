@@ -73,8 +73,8 @@ def test_every_field_found_says_where_it_came_from():
 def test_json_has_exactly_the_agreed_shape():
     data = extract_fields(HEADER_LETTER).to_json()
     assert list(data) == ["petitioner", "letter_date", "target", "request", "category", "nature",
-                          "legal", "summary", "cosigners", "persons", "id_valid", "id_problem",
-                          "lunar_date", "sources"]
+                          "legal", "summary", "cosigners", "persons", "township", "id_valid",
+                          "id_problem", "lunar_date", "sources"]
     assert list(data["petitioner"]) == ["name", "id_number", "phone", "address"]
     assert data["letter_date"] == "2014-05-23"
     assert data["sources"]["petitioner.name"]["line"] == 4

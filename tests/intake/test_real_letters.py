@@ -149,3 +149,31 @@ def test_real_letters_every_kind(kind, tmp_path):
     below = {k: seeds for k, seeds in wrong.items()
              if (SLOW_LETTERS - len(seeds)) / SLOW_LETTERS < BAR}
     assert not below, below
+
+
+@pytest.mark.slow
+def test_a_township_the_ocr_cut_short_is_spelt_as_on_the_offices_list(docgen, ws, tmp_path):
+    # letter 29 in WenQuanYi Zen Hei: the OCR reads 桐城市鲟鱼镇石桥村 as 桐城市鱼镇石桥村, and the
+    # letter names its town nowhere else (benchmarks/README.md, field extraction)
+    letter = make_real_letter(29)
+    path = write_kind(letter, "jpeg", tmp_path)
+    config = ws.root / "docgen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "townships = []", 'townships = ["范岗镇", "鲟鱼镇", "龙腾街道"]'), encoding="utf-8")
+    result = docgen("intake", path, "--received", "2025-06-01")
+    assert result.exit_code == 0, result.output + result.stderr
+    case = docgen.json("show", "2025-0001")
+    assert case["petitioner"]["address"] == letter.address == "桐城市鲟鱼镇石桥村"
+    assert case["township"] == "鲟鱼镇"
+
+
+def test_a_townships_setting_that_is_no_list_is_refused_in_chinese(docgen, ws, tmp_path):
+    config = ws.root / "docgen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "townships = []", 'townships = "范岗镇"'), encoding="utf-8")
+    path = tmp_path / "信.txt"
+    path.write_text("县人大常委会：\n    我是范岗镇樟枫村村民，村道坏了。请求修复。\n张三\n", encoding="utf-8")
+    result = docgen("intake", path)
+    assert result.exit_code == 1
+    assert "[places] townships 应为乡镇（街道）名称的列表" in result.stderr
+    assert docgen.json("list")["cases"] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docgen.places import township_in_text, township_of
+from docgen.places import spell_as_listed, township_in_text, township_of, township_on_list
 
 
 @pytest.mark.parametrize(("text", "township"), [
@@ -43,3 +43,38 @@ def test_words_that_are_no_township_are_not_taken_for_one(text):
 ])
 def test_township_of_an_address(address, township):
     assert township_of(address) == township
+
+
+COUNTY = ["范岗镇", "鲟鱼镇", "新渡镇", "大关镇", "孔城镇", "龙腾街道", "文昌街道"]
+
+
+@pytest.mark.parametrize(("read", "listed"), [
+    ("鲟鱼镇", "鲟鱼镇"),        # on the list
+    ("鱼镇", "鲟鱼镇"),          # OCR dropped a character
+    ("范冈镇", "范岗镇"),        # OCR misread one
+    ("龙腾街道", "龙腾街道"),
+])
+def test_a_township_read_one_character_off_takes_the_lists_spelling(read, listed):
+    assert township_on_list(read, COUNTY) == listed
+
+
+@pytest.mark.parametrize("read", [
+    "城镇",            # a word, not a place
+    "关镇",            # fits both 大关镇 and 西关镇
+    "青草镇",          # not on the list, nothing near it
+    "双港",            # no 镇/乡/街道 ending
+])
+def test_nothing_is_guessed_when_no_single_listed_name_fits(read):
+    county = [*COUNTY, "西关镇"]          # 关镇 now fits two names
+    assert township_on_list(read, county) is None
+
+
+def test_no_list_changes_nothing():
+    assert township_on_list("鱼镇", []) is None
+    assert spell_as_listed("桐城市鱼镇石桥村", []) == ("桐城市鱼镇石桥村", None, None)
+
+
+def test_an_address_and_a_body_are_spelt_as_listed():
+    assert spell_as_listed("桐城市鱼镇石桥村", COUNTY) == ("桐城市鲟鱼镇石桥村", "鱼镇", "鲟鱼镇")
+    assert spell_as_listed("桐城市鱼镇人民政府", COUNTY)[0] == "桐城市鲟鱼镇人民政府"
+    assert spell_as_listed("桐城市人民法院", COUNTY) == ("桐城市人民法院", None, None)
