@@ -394,6 +394,8 @@ def _request_core(sentence: str, budget: int) -> str | None:
         return None
     verb = "建议" if m.group("verb") == "建议" else "要求"
     rest = third_person(s[m.end():].lstrip("，,"))
+    # "请人大监督，要求有关部门调查" → "要求监督，并请有关部门调查": one 要求 leads the demand
+    rest = re.sub(r"([,，;；])[ \t]*(?:要求|请求|恳请|恳求)", r"\1并请", rest)
     if rest.startswith(("能够", "能")):
         rest = re.sub(r"^(?:能够|能)", "", rest)
     # "维护其合法权益", "还其公道": what every demand says, not what this one asks

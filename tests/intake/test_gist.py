@@ -166,3 +166,10 @@ def test_a_body_line_starting_with_a_year_above_the_signature_stays_in_the_body(
 def test_a_name_and_date_line_without_此致_is_still_the_signature():
     text = "县人大常委会：\n    村里的路坏了三年没人修。请求尽快修复。\n张三  2025年4月2日\n"
     assert main_issues(text) == "村里的路坏了三年没人修。请求尽快修复。"
+
+
+def test_a_demand_of_two_clauses_says_要求_once():
+    text = ("县人大常委会：\n    示例县市场监督管理局城关所一名工作人员多次向商户索要好处费。\n"
+            "    请人大常委会依法监督，要求有关部门认真调查处理。\n")
+    summary = summary_sentence(text)
+    assert summary.count("要求") == 1 and summary.endswith("要求依法监督，并请有关部门认真调查处理"), summary
