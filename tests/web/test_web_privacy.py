@@ -180,3 +180,23 @@ def _stored_lines(ws, item_id: str) -> list[dict]:
     [meta] = [p for p in pending_root(ws).rglob("meta.json") if p.parent.name == item_id]
     data = json.loads(meta.read_text(encoding="utf-8"))
     return data["data"]["parse"]["extracted"]["lines"]
+
+
+def test_on_a_scanned_pdf_the_frame_is_on_the_page_the_field_was_read_from(clerk, ws, tmp_path):
+    from PIL import Image, ImageDraw
+
+    from tests.fixtures.letters import make_letter, write_image_pdf
+
+    truth, letter = make_letter(5, dpi=150)
+    cover = Image.new("L", letter.size, 255)       # a blank cover sheet first: the letter is page 2
+    ImageDraw.Draw(cover).rectangle((100, 100, 400, 300), outline=0, width=4)
+    pdf = write_image_pdf([cover, letter], tmp_path / "scan.pdf", dpi=150)
+    r = clerk.post("/letters", {"files": [(io.BytesIO(pdf.read_bytes()), "scan.pdf")]},
+                   content_type="multipart/form-data")
+    assert r.status_code == 303
+    html = clerk.get(r.headers["Location"]).get_data(as_text=True)
+    chunks = re.split(r'<div class="page" data-page="(\d+)">', html)
+    on_page = dict(zip(map(int, chunks[1::2]), chunks[2::2], strict=True))
+    assert set(on_page) == {0, 1}
+    name_box = '<div class="ocr-box" data-field="petitioner.name"'
+    assert name_box not in on_page[0] and name_box in on_page[1]
