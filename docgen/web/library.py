@@ -133,6 +133,8 @@ def shown_snippet(snippet: str | None, whole: bool) -> str:
     plain = "".join(ch for ch in snippet if ch not in (OPEN, CLOSE))
     masked = mask_text(plain)
     masked = _LONG_DIGITS_AT_EDGE.sub(lambda m: re.sub(r"[\dXx]", "*", m.group()), masked)
+    if len(masked) != len(plain):     # masking keeps lengths; if it ever did not, drop the marks
+        return masked
     out, i = [], 0
     for ch in snippet:
         if ch in (OPEN, CLOSE):
