@@ -107,6 +107,19 @@ class Clerkship:
 
         return WebDriverWait(self.d, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
+    def submit(self, button, then: str, timeout: float = 120):
+        """Click ``button`` and wait for the page it posts to: the old page gone, then ``then``
+        on the new one (the old page may hold ``then`` too, so waiting for it alone can read
+        the page before the post)."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        old = self.d.find_element(By.TAG_NAME, "html")
+        button.click()
+        WebDriverWait(self.d, timeout).until(ec.staleness_of(old))
+        return self.wait_for(then, timeout)
+
     def css(self, selector: str):
         from selenium.webdriver.common.by import By
 
@@ -119,13 +132,11 @@ class Clerkship:
         self.d.get(self.base + "/login")
         self.css("input[name=name]").send_keys(name)
         self.css("input[name=password]").send_keys(PASSWORD)
-        self.css("form button[type=submit]").click()
-        self.wait_for(".who")
+        self.submit(self.css("form button[type=submit]"), ".who")
         assert name in self.css(".who").text
 
     def logout(self):
-        self.css(".who button").click()
-        self.wait_for("input[name=password]")
+        self.submit(self.css(".who button"), "input[name=password]")
 
     def open_action(self, summary: str):
         from selenium.webdriver.common.by import By
@@ -184,8 +195,7 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
             driver.get(server.url + "/letters")
             s.css("input[type=file][name=files]").send_keys(str(scan))
             s.shot("upload")
-            s.css("form.upload button[type=submit]").click()
-            s.wait_for("#review-form", timeout=180)
+            s.submit(s.css("form.upload button[type=submit]"), "#review-form", timeout=180)
             assert truth.name in driver.find_element(By.NAME, "petitioner.name").get_attribute("value")
             _wait_js(driver, "var i = document.querySelector('.tab.image img');"
                              "return !!i && i.complete && i.naturalWidth > 0")
@@ -208,8 +218,7 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
             target.send_keys("郑州市中原区自然资源和规划局")
             summary = driver.find_element(By.NAME, "summary")
             assert summary.get_attribute("value")
-            s.css("#review-form button.primary").click()
-            s.wait_for("#actions")
+            s.submit(s.css("#review-form button.primary"), "#actions")
             assert "已登记" in s.flash()
             case_no = s.css("h1").text.split()[1]
             assert "郑州市中原区自然资源和规划局" in s.text()
@@ -219,8 +228,7 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
             form = s.open_action("交办 / 转送")
             form.find_element(By.NAME, "to").send_keys("郑州市中原区人民政府")
             form.find_element(By.NAME, "days").send_keys("30")
-            form.find_element(By.CSS_SELECTOR, "button.primary").click()
-            s.wait_for("#actions")
+            s.submit(form.find_element(By.CSS_SELECTOR, "button.primary"), "#actions")
             assert "已交办郑州市中原区人民政府" in s.flash(), s.flash()
             assert "交办函" in s.css("ul.files").text
             s.shot("routed")
@@ -231,8 +239,7 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
             driver.get(f"{server.url}/cases/{case_no}")
             form = s.open_action("拟办意见")
             form.find_element(By.NAME, "text").send_keys("建议交中原区人民政府调查处理，30 日内报告结果。")
-            form.find_element(By.CSS_SELECTOR, "button.primary").click()
-            s.wait_for("#actions")
+            s.submit(form.find_element(By.CSS_SELECTOR, "button.primary"), "#actions")
             assert "已记录拟办意见" in s.flash()
             s.shot("proposal")
             s.logout()
@@ -241,8 +248,7 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
             assert "交办 / 转送" not in s.text()       # the leader only signs
             form = s.open_action("领导批示")
             form.find_element(By.NAME, "text").send_keys("同意拟办意见，请督促落实。")
-            form.find_element(By.CSS_SELECTOR, "button.primary").click()
-            s.wait_for("#actions")
+            s.submit(form.find_element(By.CSS_SELECTOR, "button.primary"), "#actions")
             assert "已记录领导批示" in s.flash()
             s.shot("instruction")
             s.logout()
@@ -253,13 +259,11 @@ def test_a_letter_from_upload_to_search_in_a_real_browser(ws, tmp_path):
             form = s.open_action("附加材料（办理结果报告等）")
             form.find_element(By.NAME, "files").send_keys(str(result))
             form.find_element(By.CSS_SELECTOR, "select[name=kind] option[value='办理结果报告'], select[name=kind] option").click()
-            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-            s.wait_for("#actions")
+            s.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"), "#actions")
             assert "已附加 1 个文件" in s.flash(), s.flash()
             form = s.open_action("办结")
             form.find_element(By.NAME, "result").send_keys("经调查，已责成相关部门依法处理并答复信访人。")
-            form.find_element(By.CSS_SELECTOR, "button.primary").click()
-            s.wait_for("h1 .status")
+            s.submit(form.find_element(By.CSS_SELECTOR, "button.primary"), "h1 .status")
             assert "已办结" in s.css("h1").text
             s.shot("closed")
 
