@@ -111,13 +111,21 @@ class Clerkship:
         """Click ``button`` and wait for the page it posts to: the old page gone, then ``then``
         on the new one (the old page may hold ``then`` too, so waiting for it alone can read
         the page before the post)."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        old = self.d.find_element(By.TAG_NAME, "html")
+        # a mark on the old page's window object: the new page does not have it (an element
+        # reference of the old page may fail in several ways while the page is replaced)
+        self.d.execute_script("window.__oldPage = true")
+
+        def left(driver) -> bool:
+            try:
+                return driver.execute_script("return window.__oldPage !== true") is True
+            except WebDriverException:          # between the two pages
+                return False
+
         button.click()
-        WebDriverWait(self.d, timeout).until(ec.staleness_of(old))
+        WebDriverWait(self.d, timeout).until(left)
         return self.wait_for(then, timeout)
 
     def css(self, selector: str):
