@@ -15,12 +15,30 @@ and, as the last line, the registry writers (``register_case``, ``workflow``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from docgen.errors import DocgenError
 
 EARLIEST = dt.date(1949, 10, 1)
 # Far enough for any deadline arithmetic to stay well inside date.max.
 FAR_YEARS = 100
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class NotIsoDay(ValueError):
+    """Not written ``YYYY-MM-DD``."""
+
+
+def parse_iso_day(text: str) -> dt.date:
+    """A date written exactly ``YYYY-MM-DD``, as the command line and the web forms take it
+    (``date.fromisoformat`` alone also takes ``20261207`` and ``2026-W49-1``). Raises
+    ``NotIsoDay`` for any other form, ``ValueError`` for a day that does not exist."""
+    text = text.strip()
+    if not _ISO_DAY.fullmatch(text):
+        raise NotIsoDay(text)
+    return dt.date.fromisoformat(text)
 
 
 def far_limit(today: dt.date | None = None) -> dt.date:

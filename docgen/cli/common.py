@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 from typing import Any
 
@@ -46,12 +45,10 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
-        text = str(value).strip()
-        # date.fromisoformat also takes 20260901 and 2026-W36-2; the contract is YYYY-MM-DD only
-        if not _ISO_DAY.fullmatch(text):
-            self.fail(f"日期格式应为 YYYY-MM-DD：{value!r}", param, ctx)
         try:
-            day = dt.date.fromisoformat(text)
+            day = date_limits.parse_iso_day(str(value))
+        except date_limits.NotIsoDay:
+            self.fail(f"日期格式应为 YYYY-MM-DD：{value!r}", param, ctx)
         except ValueError:
             self.fail(f"日期不存在或格式应为 YYYY-MM-DD：{value!r}", param, ctx)
         what = f"{param.opts[0]}" if param is not None and param.opts else "日期"
@@ -61,7 +58,6 @@ class DateType(click.ParamType):
         return date_limits.check_view(day, what)
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ALLOW_FUTURE = "docgen.allow_future"
 
 

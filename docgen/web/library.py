@@ -55,22 +55,23 @@ def known_bodies(ws: Workspace, limit: int = 200) -> list[str]:
     return [b for b, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_PLACEHOLDER = "2026-12-07"
 
 
 def parse_day(text: str | None, what: str) -> dt.date | None:
     """A ``YYYY-MM-DD`` typed in a form (the inputs are plain text, so that every browser shows
-    年-月-日 whatever its language); only that form, as on the command line
-    (``date.fromisoformat`` alone would also take ``20261207`` and ``2026-W49-1``). None when
-    empty; DocgenError with the command line's message otherwise."""
+    年-月-日 whatever its language), parsed as on the command line
+    (``date_limits.parse_iso_day``). None when empty; DocgenError saying what is wrong
+    otherwise."""
+    from docgen import date_limits
+
     value = (text or "").strip()
     if not value:
         return None
-    if not _ISO_DAY.fullmatch(value):
-        raise DocgenError(f"{what}格式应为 YYYY-MM-DD，如 {DATE_PLACEHOLDER}（实际为 {value}）")
     try:
-        return dt.date.fromisoformat(value)
+        return date_limits.parse_iso_day(value)
+    except date_limits.NotIsoDay:
+        raise DocgenError(f"{what}格式应为 YYYY-MM-DD，如 {DATE_PLACEHOLDER}（实际为 {value}）") from None
     except ValueError:
         raise DocgenError(f"{what}不存在或格式应为 YYYY-MM-DD（实际为 {value}）") from None
 
