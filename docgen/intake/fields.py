@@ -27,7 +27,7 @@ from docgen.intake.idnumber import IdMatch, find_id_numbers
 from docgen.intake.phones import PhoneMatch, find_phones
 from docgen.intake.textclean import CJK, normalise, squeeze
 from docgen.models import Petitioner, iso
-from docgen.places import township_in_text, township_of
+from docgen.places import spell_as_listed, township_in_text, township_of
 
 REQUEST_MAX = 200
 ADDRESS_MAX = 60
@@ -483,19 +483,15 @@ def _town_as_spelt_elsewhere(value: str, t: str) -> str:
     """OCR drops a dense character of a place name ("桐城市鲟鱼镇" read "桐城市鱼镇") and reads it
     in another line of the same letter ("通往鲟鱼镇的村道"). A township of one character before
     镇/乡 in ``value`` that the letter elsewhere writes with one character more, always the
-    same, is given that longer name. Nothing is guessed from outside the letter."""
-    m = re.search(rf"(?:^|(?<=[省市县区旗州]))([{_CJK}](?:镇|乡))(?!镇)", value)
-    if not m:
+    same, is given that longer name (``places.spell_as_listed`` with the letter's spellings as
+    the list). Nothing is guessed from outside the letter."""
+    town = township_of(value)
+    if not town or len(town) != 2:
         return value
-    town = m.group(1)
-    longer = set()
-    for at in re.finditer(re.escape(town), t):
-        before = t[at.start() - 1:at.start()]
-        if before and re.match(rf"[{_CJK}]", before) and before not in _BEFORE_TOWN:
-            longer.add(before + town)
-    if len(longer) != 1:
-        return value
-    return value[:m.start(1)] + longer.pop() + value[m.end(1):]
+    spellings = {t[at.start() - 1] + town for at in re.finditer(re.escape(town), t)
+                 if at.start() and re.match(rf"[{_CJK}]", t[at.start() - 1])
+                 and t[at.start() - 1] not in _BEFORE_TOWN}
+    return spell_as_listed(value, sorted(spellings))[0]
 
 
 # ------------------------------------------------------------------ target (被反映对象)

@@ -84,16 +84,17 @@ def spell_townships_as_listed(fields: ParsedFields, townships: list[str]) -> Non
     if not townships:
         return
     said = set()
-    for label, get, put in (
-            ("住址", lambda: fields.petitioner.address,
-             lambda v: setattr(fields.petitioner, "address", v)),
-            ("被反映对象", lambda: fields.target, lambda v: setattr(fields, "target", v))):
-        value, read, listed = spell_as_listed(get(), townships)
+
+    def spelt(label: str, value: str | None) -> str | None:
+        value, read, listed = spell_as_listed(value, townships)
         if listed:
-            put(value)
             said.add((read, listed))
             fields.warnings.append(f"{label}中的“{read}”按工作区乡镇名单（[places] townships）"
                                    f"更正为“{listed}”，请对照原件核对")
+        return value
+
+    fields.petitioner.address = spelt("住址", fields.petitioner.address)
+    fields.target = spelt("被反映对象", fields.target)
     listed = township_on_list(fields.township, townships)
     if listed and listed != fields.township:
         if (fields.township, listed) not in said:
