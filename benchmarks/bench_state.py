@@ -165,13 +165,19 @@ def bench(n: int, keep: Path | None = None) -> None:
         timed(f"--as-of {past} (replays)", lambda: query_cases(ws, as_of=past), runs=1)
 
 
+def keep_option(args: list[str]) -> Path | None:
+    """``--keep DIR`` taken out of ``args``: the folder whose filled workspaces are reused."""
+    if "--keep" not in args:
+        return None
+    at = args.index("--keep")
+    keep = Path(args[at + 1])
+    del args[at:at + 2]
+    return keep
+
+
 def main() -> None:
     args = sys.argv[1:]
-    keep = None
-    if "--keep" in args:
-        at = args.index("--keep")
-        keep = Path(args[at + 1])
-        del args[at:at + 2]
+    keep = keep_option(args)
     sizes = [int(a) for a in args] or [10_000, 100_000]
     for n in sizes:
         bench(n, keep)

@@ -284,12 +284,10 @@ def bench_load() -> dict:
 
 
 def main() -> None:
+    from bench_state import keep_option
+
     args = sys.argv[1:]
-    keep = None
-    if "--keep" in args:
-        at = args.index("--keep")
-        keep = Path(args[at + 1])
-        del args[at:at + 2]
+    keep = keep_option(args)
     if "--load-only" not in args:
         for n in [int(a) for a in args if a.isdigit()] or [10_000, 100_000]:
             bench_pages(n, keep)

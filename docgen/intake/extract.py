@@ -23,7 +23,7 @@ from lxml import etree
 from PIL import Image, ImageOps, ImageSequence
 
 from docgen.errors import DocgenError
-from docgen.intake.ocr import OcrLine, clean_text, ocr_image, ocr_page
+from docgen.intake.ocr import OcrLine, clean_text, ocr_image, ocr_page, page_text
 from docgen.pdfium_lock import PDFIUM_LOCK
 
 # Largest image we decode, in pixels. An A4 page at 600 dpi is 35 MP and at 1000 dpi 97 MP;
@@ -94,11 +94,6 @@ def _join_pages(pages: list[tuple[str, list[OcrLine] | None]]) -> tuple[str, lis
         parts.append(text)
         offset += len(text)
     return "\n\n".join(parts), found
-
-
-def _page_text(lines: list[OcrLine]) -> str:
-    """A page's text from its lines, as ``ocr_image`` joins them."""
-    return "\n".join(line.text for line in lines)
 
 
 def extract_text(path: Path) -> Extracted:
@@ -313,7 +308,7 @@ def load_pages(data: bytes) -> list[Image.Image]:
 def _extract_image(data: bytes, name: str) -> Extracted:
     pages = load_pages(data)
     read = [ocr_page(page) for page in pages]
-    text, lines = _join_pages([(_page_text(page_lines), page_lines) for page_lines in read])
+    text, lines = _join_pages([(page_text(page_lines), page_lines) for page_lines in read])
     return Extracted(text=text, ocr=True, pages=len(pages), kind="image", warnings=[],
                      lines=lines)
 
@@ -396,7 +391,7 @@ def _extract_pdf_locked(data: bytes, name: str) -> Extracted:
             except Exception as exc:   # pdfium raises bare PdfiumError for broken page data
                 raise DocgenError(f"PDF 第 {index + 1} 页已损坏，无法显示。") from exc
             page_lines = ocr_page(image)
-            texts.append((_page_text(page_lines), page_lines))
+            texts.append((page_text(page_lines), page_lines))
             ocr_pages.append(index + 1)
         if ocr_pages and len(ocr_pages) < len(layers):
             warnings.append("第 " + "、".join(map(str, ocr_pages)) + " 页没有可用的文字层，已用 OCR 识别。")

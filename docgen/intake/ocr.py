@@ -175,7 +175,12 @@ def _upside_down(page: Image.Image, fragments: list[_Fragment], sample: int = 12
 
 def ocr_image(img: Image.Image) -> str:
     """The text of one page image: lines in reading order joined by newlines, cleaned up."""
-    return "\n".join(line.text for line in ocr_lines(img))
+    return page_text(ocr_lines(img))
+
+
+def page_text(lines: list[OcrLine]) -> str:
+    """A page's text from its lines (those of ``ocr_lines`` or ``ocr_page``)."""
+    return "\n".join(line.text for line in lines)
 
 
 def _skew_angle(fragments: list[_Fragment]) -> float:
