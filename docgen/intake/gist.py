@@ -51,8 +51,13 @@ _CONTENT_LINE = re.compile(rf"^[ \t]*(?:{_label_rx(CONTENT_LABELS)})[ \t]*:[ \t]
 _SALUTATION = re.compile(r"^(?:致|呈|报)?[ \t]*(?:尊敬的|敬爱的|亲爱的|各位)|^[^\n,。;!?]{2,36}:$")
 _GREETING = re.compile(r"^(?:您们?好|你们?好|领导好|各位领导好)[ \t]*[!。,]?[ \t]*")
 _CIZHI = re.compile(r"此[ \t]*致|^[ \t]*敬[ \t]*礼", re.M)
-_DATE_LINE = re.compile(r"^[\d〇零○O一二三四五六七八九十 \t]{2,4}年[\d〇零○O一二三四五六七八九十 \t]{1,3}月"
-                        r"[\d〇零○O一二三四五六七八九十廿卅 \t]{1,3}[日号]?[ \t]*$|^\d{4}[./-]\d{1,2}[./-]\d{1,2}[ \t]*$")
+_YEAR, _MONTH = r"[\d〇零○O一二三四五六七八九十 \t]{2,4}年", r"[\d〇零○O一二三四五六七八九十 \t]{1,3}月"
+_DAY = r"[\d〇零○O一二三四五六七八九十廿卅 \t]{1,3}[日号]?"
+_NUMERIC_DATE = r"\d{4}[./-]\d{1,2}[./-]\d{1,2}"
+_DATE_LINE = re.compile(rf"^{_YEAR}{_MONTH}{_DAY}[ \t]*$|^{_NUMERIC_DATE}[ \t]*$")
+# a signature's date at the end of a line ("张三  2014年5月23日"); it runs to the line's end, so
+# "2019年镇政府征收了…" is the body, not a date
+_DATE_AT_END = re.compile(rf"{_YEAR}{_MONTH}(?:{_DAY})?[ \t]*$|{_NUMERIC_DATE}[ \t]*$")
 _HEADING = re.compile(r"^[ \t]*(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[条部]分?)"
                       r"[^。,;!?]{1,20}$")
 _TITLE_WORDS = re.compile(r"(?:的信|情况反映|反映信|举报信|控告信|检举信|申诉书|申诉信|求助信|建议书|请求书|联名信|"
@@ -130,10 +135,7 @@ def _body_bounds(t: str) -> tuple[int, int, list[tuple[int, int]]]:
                 body_end = s
                 continue
             # "张三  2014年5月23日" on one line
-            # (the date runs to the line's end: "2019年镇政府征收了…" is the body, not a date)
-            rest = re.sub(r"[\d〇零○O一二三四五六七八九十]{2,4}[ \t]*年[ \t]*[\d〇零○O一二三四五六七八九十]{1,3}[ \t]*月"
-                          r"(?:[ \t]*[\d〇零○O一二三四五六七八九十廿卅]{1,3}[ \t]*[日号]?)?[ \t]*$"
-                          r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}[ \t]*$", "", st)
+            rest = _DATE_AT_END.sub("", st)
             if rest != st and (not rest.strip() or _is_name_line(rest)):
                 body_end = s
                 continue
